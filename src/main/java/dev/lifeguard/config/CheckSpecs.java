@@ -1,0 +1,146 @@
+package dev.lifeguard.config;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Turns the raw {@link LifeguardConfig} into validated {@link CheckSpec}s, or fails naming the key and the fix. */
+public final class CheckSpecs {
+
+    private CheckSpecs() {
+    }
+
+    /**
+     * Validates the configuration.
+     *
+     * @return the upstream's check first, then the named checks in name order
+     * @throws InvalidConfigException on the first value Lifeguard cannot run with
+     */
+    public static List<CheckSpec> from(LifeguardConfig config) {
+        List<CheckSpec> specs = new ArrayList<>();
+        UpstreamConfig upstream = config.upstream();
+        specs.add(spec(CheckSpec.UPSTREAM, "lifeguard.upstream.", Optional.of(upstream.url()), upstream, true));
+        for (Map.Entry<String, DependencyConfig> e : new TreeMap<>(config.checks()).entrySet()) {
+            String name = e.getKey();
+            String prefix = "lifeguard.checks." + (name.contains(".") ? "\"" + name + "\"" : name) + ".";
+            if (CheckSpec.UPSTREAM.equals(name)) {
+                throw new InvalidConfigException(prefix + "url", "the check name 'upstream' is reserved for lifeguard.upstream",
+                        "give the check another name, e.g. lifeguard.checks.database.url");
+            }
+            DependencyConfig dep = e.getValue();
+            if (dep.url().isEmpty() && dep.exec().isEmpty()) {
+                throw new InvalidConfigException(prefix + "url", "the check has neither a url nor an exec command",
+                        "set " + prefix + "url=tcp://host:port (or http://...), or " + prefix + "exec=command,arg");
+            }
+            specs.add(spec(name, prefix, dep.url(), dep, dep.affectsReadiness()));
+        }
+        return List.copyOf(specs);
+    }
+
+    private static CheckSpec spec(String name, String prefix, Optional<String> url, ProbeConfig c, boolean affectsReadiness) {
+        positive(prefix + "interval", c.interval(), "1s");
+        positive(prefix + "timeout", c.timeout(), "1s");
+        if (c.timeout().compareTo(c.interval()) > 0) {
+            throw new InvalidConfigException(prefix + "timeout",
+                    "the timeout (" + human(c.timeout()) + ") is longer than the interval (" + human(c.interval()) + "), so probes would overlap",
+                    "set it at most equal to " + prefix + "interval, e.g. " + human(c.interval()));
+        }
+        atLeastOne(prefix + "failure-threshold", c.failureThreshold());
+        atLeastOne(prefix + "success-threshold", c.successThreshold());
+        if (c.startupGrace().isNegative()) {
+            throw new InvalidConfigException(prefix + "startup-grace", "must not be negative", "write e.g. 0s or 30s");
+        }
+        Target target = c.exec().isPresent() ? exec(prefix + "exec", c.exec().get()) : url(prefix, url.orElseThrow(), c);
+        return new CheckSpec(name, target, c.interval(), c.timeout(), c.failureThreshold(), c.successThreshold(),
+                c.startupGrace(), affectsReadiness);
+    }
+
+    private static Target url(String prefix, String text, ProbeConfig c) {
+        String key = prefix + "url";
+        String example = "write e.g. http://127.0.0.1:8080/health, https://127.0.0.1:8443/ or tcp://127.0.0.1:5432";
+        URI uri;
+        try {
+            uri = new URI(text.strip());
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigException(key, "'" + text + "' is not a valid URL (" + e.getReason() + ")", example);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        if (!List.of("http", "https", "tcp").contains(scheme)) {
+            throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + text + "' has no scheme" : "unknown scheme '" + scheme + "'",
+                    "use http, https or tcp; " + example);
+        }
+        if (uri.getHost() == null) {
+            throw new InvalidConfigException(key, "'" + text + "' has no host", example);
+        }
+        if ("tcp".equals(scheme)) {
+            if (uri.getPort() == -1) {
+                throw new InvalidConfigException(key, "'" + text + "' has no port", "write tcp://host:port, e.g. tcp://127.0.0.1:5432");
+            }
+            return new Target.Tcp(uri.getHost(), uri.getPort());
+        }
+        StatusRanges status;
+        try {
+            status = StatusRanges.parse(c.expectStatus());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(prefix + "expect-status", e.getMessage(), "write codes and ranges, e.g. 200-399 or 200,204");
+        }
+        Optional<String> caFile = c.tls().caFile();
+        if (caFile.isPresent() && !Files.isReadable(Path.of(caFile.get()))) {
+            throw new InvalidConfigException(prefix + "tls.ca-file", "cannot read '" + caFile.get() + "'",
+                    "point it at a readable PEM file of CA certificates");
+        }
+        return new Target.Http(uri, c.hostHeader(), status, c.expectBody().filter(s -> !s.isEmpty()), caFile, c.tls().skipVerify());
+    }
+
+    private static Target exec(String key, List<String> argv) {
+        if (argv.isEmpty() || argv.get(0).isBlank()) {
+            throw new InvalidConfigException(key, "the command is empty", "write the program and its arguments, comma-separated, e.g. pg_isready,-h,127.0.0.1");
+        }
+        String program = argv.get(0);
+        if (!executable(program)) {
+            throw new InvalidConfigException(key, "'" + program + "' is not an executable file" + (program.contains("/") ? "" : " on the PATH"),
+                    "install it or give its absolute path; the command runs without a shell");
+        }
+        return new Target.Exec(argv);
+    }
+
+    private static boolean executable(String program) {
+        if (program.contains("/")) {
+            return Files.isExecutable(Path.of(program)) && !Files.isDirectory(Path.of(program));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void positive(String key, Duration d, String example) {
+        if (d.isZero() || d.isNegative()) {
+            throw new InvalidConfigException(key, "must be positive, not " + human(d), "write e.g. " + example + " or 500ms");
+        }
+    }
+
+    private static void atLeastOne(String key, int n) {
+        if (n < 1) {
+            throw new InvalidConfigException(key, "must be at least 1, not " + n, "write e.g. 1, 2 or 3");
+        }
+    }
+
+    /** A duration as a user writes it: {@code 500ms}, {@code 2s}. */
+    public static String human(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+}

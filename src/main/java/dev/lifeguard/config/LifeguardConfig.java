@@ -1,0 +1,16 @@
+package dev.lifeguard.config;
+
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Everything under {@code lifeguard.*}; every key also works as an environment variable ({@code LIFEGUARD_UPSTREAM_URL}). */
+@ConfigMapping(prefix = "lifeguard")
+public interface LifeguardConfig {
+
+    /** The service Lifeguard guards: its readiness is Lifeguard's readiness. */
+    UpstreamConfig upstream();
+
+    /** Further named checks, usually the upstream's dependencies (a database port, an API). */
+    Map<String, DependencyConfig> checks();
+}

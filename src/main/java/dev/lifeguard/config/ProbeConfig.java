@@ -1,0 +1,55 @@
+package dev.lifeguard.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.WithDefault;
+
+/** The settings shared by the upstream and every named check: how to probe, how often, and when to change state. */
+public interface ProbeConfig {
+
+    /** A command (argv, no shell) whose exit status is the probe; when set it replaces the URL. */
+    Optional<List<String>> exec();
+
+    @WithDefault("1s")
+    Duration interval();
+
+    @WithDefault("1s")
+    Duration timeout();
+
+    /** Consecutive failures that turn a ready check not ready. */
+    @WithDefault("2")
+    int failureThreshold();
+
+    /** Consecutive successes that turn a not-ready check ready. */
+    @WithDefault("1")
+    int successThreshold();
+
+    /** Failures this soon after start read STARTING, not NOT_READY. */
+    @WithDefault("10s")
+    Duration startupGrace();
+
+    /** Accepted HTTP statuses: codes and ranges, comma-separated ({@code 200-399}, {@code 200,204}). */
+    @WithDefault("200-399")
+    String expectStatus();
+
+    /** A substring the HTTP response body must contain (only the first 64 KiB are read). */
+    Optional<String> expectBody();
+
+    /** The Host header to send, when the service routes by name. */
+    Optional<String> hostHeader();
+
+    TlsConfig tls();
+
+    /** How an {@code https} URL is verified. */
+    interface TlsConfig {
+
+        /** A PEM file of the CA certificates that sign the upstream's certificate. */
+        Optional<String> caFile();
+
+        /** Accept any certificate and host name: an explicit opt-in, never a default. */
+        @WithDefault("false")
+        boolean skipVerify();
+    }
+}

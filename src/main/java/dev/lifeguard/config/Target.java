@@ -1,0 +1,53 @@
+package dev.lifeguard.config;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/** What one check probes: an HTTP(S) URL, a TCP port, or a command. Immutable. */
+public sealed interface Target {
+
+    /** A short form for logs and reports, e.g. {@code GET http://127.0.0.1:8080/health}. */
+    String describe();
+
+    record Http(URI uri, Optional<String> hostHeader, StatusRanges expectStatus, Optional<String> expectBody,
+            Optional<String> caFile, boolean skipVerify) implements Target {
+
+        public boolean https() {
+            return "https".equals(uri.getScheme());
+        }
+
+        public int port() {
+            return uri.getPort() != -1 ? uri.getPort() : https() ? 443 : 80;
+        }
+
+        /** The path and query to request, never empty. */
+        public String pathAndQuery() {
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        }
+
+        @Override
+        public String describe() {
+            return "GET " + uri;
+        }
+    }
+
+    record Tcp(String host, int port) implements Target {
+        @Override
+        public String describe() {
+            return "tcp://" + host + ":" + port;
+        }
+    }
+
+    record Exec(List<String> argv) implements Target {
+        public Exec {
+            argv = List.copyOf(argv);
+        }
+
+        @Override
+        public String describe() {
+            return "exec " + String.join(" ", argv);
+        }
+    }
+}

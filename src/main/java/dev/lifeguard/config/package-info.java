@@ -1,0 +1,2 @@
+/** Lifeguard's configuration: the {@code lifeguard.*} mapping and its validation into immutable check specifications. */
+package dev.lifeguard.config;

@@ -1,0 +1,69 @@
+package dev.lifeguard.probe;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+
+import javax.net.ssl.SSLException;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.HttpClosedException;
+
+/** Turns the exception that ended a network probe into a {@link Cause}, by type and phase, never by message. */
+final class FailureClassifier {
+
+    private FailureClassifier() {
+    }
+
+    static Cause classify(Throwable failure, Phase phase) {
+        // The name did not resolve: reported by our resolver or by Netty's.
+        if (find(failure, UnknownHostException.class) != null) {
+            return Cause.DNS_FAILURE;
+        }
+        // Any TLS failure, including Netty's NotSslRecordException for plain HTTP on a TLS URL.
+        if (find(failure, SSLException.class) != null) {
+            return Cause.TLS_HANDSHAKE;
+        }
+        // Netty's connect timeout is a ConnectException too, so it comes first.
+        if (find(failure, ConnectTimeoutException.class) != null) {
+            return Cause.CONNECT_TIMEOUT;
+        }
+        // ECONNREFUSED: a RST answered our SYN.
+        if (find(failure, ConnectException.class) != null) {
+            return Cause.CONNECTION_REFUSED;
+        }
+        // Vert.x saw a FIN before the response was complete.
+        if (find(failure, HttpClosedException.class) != null) {
+            return Cause.CONNECTION_CLOSED;
+        }
+        // An I/O error on an established connection is the peer's RST (ECONNRESET, EPIPE).
+        if (phase != Phase.CONNECTING && phase != Phase.RESOLVING && find(failure, IOException.class) != null) {
+            return Cause.CONNECTION_RESET;
+        }
+        // While waiting for or reading the response, anything else is the HTTP decoder refusing the bytes.
+        if (phase == Phase.AWAITING_RESPONSE || phase == Phase.READING_BODY) {
+            return Cause.INVALID_RESPONSE;
+        }
+        return Cause.UNEXPECTED;
+    }
+
+    /** The first throwable of the given type along the cause chain, or null. */
+    static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+
+    /** The innermost exception's type and message, as evidence. */
+    static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

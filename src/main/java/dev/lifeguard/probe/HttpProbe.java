@@ -1,0 +1,222 @@
+package dev.lifeguard.probe;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Target;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * Probes an HTTP(S) URL with a fresh connection each time: resolve, connect, GET, check the status and, if asked, the
+ * first 64 KiB of the body. One deadline covers all of it. Thread-safe.
+ */
+final class HttpProbe implements Probe {
+
+    /** The most of a body ever read: enough for any health page, bounded against endless ones. */
+    static final int MAX_BODY = 64 * 1024;
+    /** How much of an unexpected answer's body is kept as evidence. */
+    static final int EVIDENCE_BODY = 256;
+
+    private final Target.Http target;
+    private final long timeoutMillis;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final Resolver resolver;
+    private final HttpClient client;
+    private final String host;
+
+    HttpProbe(Target.Http target, Duration timeout, Vertx vertx, Clock clock) {
+        this.target = target;
+        this.timeoutMillis = Math.max(1, timeout.toMillis());
+        this.vertx = vertx;
+        this.clock = clock;
+        this.resolver = new Resolver(vertx);
+        this.host = target.uri().getHost();
+        HttpClientOptions options = new HttpClientOptions()
+                .setKeepAlive(false)
+                .setConnectTimeout((int) timeoutMillis)
+                .setSsl(target.https())
+                .setForceSni(target.https())
+                .setTrustAll(target.skipVerify())
+                .setVerifyHost(!target.skipVerify());
+        target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
+        this.client = vertx.createHttpClient(options);
+        // Each failure is reported through the probe's result; Vert.x would also log it at ERROR.
+        client.connectionHandler(connection -> connection.exceptionHandler(failure -> {
+        }));
+    }
+
+    @Override
+    public Future<ProbeResult> probe() {
+        return new Attempt().start();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** One probe: its phase, its deadline and its single result. */
+    private final class Attempt {
+        private final long started = System.nanoTime();
+        private final Promise<ProbeResult> result = Promise.promise();
+        private volatile Phase phase = Phase.RESOLVING;
+        private volatile HttpClientRequest request;
+        private long timer;
+
+        Future<ProbeResult> start() {
+            timer = vertx.setTimer(timeoutMillis, id -> timeOut());
+            resolver.resolve(host).onComplete(r -> {
+                if (r.succeeded()) {
+                    connect(r.result());
+                } else {
+                    fail(r.cause());
+                }
+            });
+            return result.future();
+        }
+
+        private void connect(InetAddress address) {
+            if (done()) {
+                return;
+            }
+            phase = Phase.CONNECTING;
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.GET)
+                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
+                    .setHost(host)
+                    .setPort(target.port())
+                    .setURI(target.pathAndQuery())
+                    .putHeader(HttpHeaders.USER_AGENT, "lifeguard");
+            target.hostHeader().ifPresent(h -> options.putHeader(HttpHeaders.HOST, h));
+            client.request(options).onComplete(r -> {
+                if (r.failed()) {
+                    fail(r.cause());
+                } else if (done()) {
+                    r.result().reset();
+                } else {
+                    request = r.result();
+                    phase = Phase.AWAITING_RESPONSE;
+                    request.send().onComplete(s -> {
+                        if (s.succeeded()) {
+                            response(s.result());
+                        } else {
+                            fail(s.cause());
+                        }
+                    });
+                }
+            });
+        }
+
+        private void response(HttpClientResponse response) {
+            if (done()) {
+                return;
+            }
+            // Closing the connection early must not be logged as the response's failure.
+            response.exceptionHandler(this::fail);
+            int status = response.statusCode();
+            boolean statusAccepted = target.expectStatus().accepts(status);
+            if (statusAccepted && target.expectBody().isEmpty()) {
+                finish(ProbeResult.ok("HTTP " + status, elapsed(), clock.instant(), status));
+                return;
+            }
+            phase = Phase.READING_BODY;
+            int limit = statusAccepted ? MAX_BODY : EVIDENCE_BODY;
+            Buffer body = Buffer.buffer();
+            response.handler(chunk -> {
+                if (done()) {
+                    return;
+                }
+                body.appendBuffer(chunk, 0, Math.min(chunk.length(), limit - body.length()));
+                if (statusAccepted && contains(body)) {
+                    finish(ProbeResult.ok("HTTP " + status + ", body contains '" + target.expectBody().get() + "'", elapsed(), clock.instant(), status));
+                } else if (body.length() >= limit) {
+                    judgeBody(status, statusAccepted, body, true);
+                }
+            });
+            response.endHandler(v -> judgeBody(status, statusAccepted, body, false));
+        }
+
+        private void judgeBody(int status, boolean statusAccepted, Buffer body, boolean truncated) {
+            if (done()) {
+                return;
+            }
+            if (!statusAccepted) {
+                finish(ProbeResult.failed(Cause.BAD_STATUS, "HTTP " + status + " (expected " + target.expectStatus() + ")"
+                        + snippet(body, truncated), elapsed(), clock.instant(), status));
+            } else if (contains(body)) {
+                finish(ProbeResult.ok("HTTP " + status + ", body contains '" + target.expectBody().get() + "'", elapsed(), clock.instant(), status));
+            } else {
+                finish(ProbeResult.failed(Cause.BODY_MISMATCH, "HTTP " + status + " but the body" + (truncated ? " (first 64 KiB)" : "")
+                        + " does not contain '" + target.expectBody().get() + "'" + snippet(body, truncated), elapsed(), clock.instant(), status));
+            }
+        }
+
+        private boolean contains(Buffer body) {
+            return body.toString(StandardCharsets.UTF_8).contains(target.expectBody().get());
+        }
+
+        private void timeOut() {
+            Phase at = phase;
+            String what = switch (at) {
+                case RESOLVING -> "resolving '" + host + "'";
+                case CONNECTING -> "connecting to " + host + ":" + target.port();
+                case AWAITING_RESPONSE -> "waiting for the response";
+                case READING_BODY -> "reading the response body";
+            };
+            finish(ProbeResult.failed(at.timeoutCause(), "no progress within " + CheckSpecs.human(Duration.ofMillis(timeoutMillis))
+                    + " while " + what, elapsed(), clock.instant(), 0));
+        }
+
+        private void fail(Throwable failure) {
+            if (done()) {
+                return;
+            }
+            Cause cause = FailureClassifier.classify(failure, phase);
+            finish(ProbeResult.failed(cause, FailureClassifier.describe(failure), elapsed(), clock.instant(), 0));
+        }
+
+        private void finish(ProbeResult outcome) {
+            if (result.tryComplete(outcome)) {
+                vertx.cancelTimer(timer);
+                HttpClientRequest r = request;
+                if (r != null) {
+                    // Never read the rest of a long or endless body: drop the connection.
+                    r.connection().close();
+                }
+            }
+        }
+
+        private boolean done() {
+            return result.future().isComplete();
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - started);
+        }
+    }
+
+    private static String snippet(Buffer body, boolean truncated) {
+        if (body.length() == 0) {
+            return "";
+        }
+        String text = body.getString(0, Math.min(body.length(), EVIDENCE_BODY), "UTF-8").replaceAll("\\s+", " ").strip();
+        return ": \"" + text + (truncated || body.length() > EVIDENCE_BODY ? "…" : "") + "\"";
+    }
+}

@@ -1,0 +1,93 @@
+package dev.lifeguard.report;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
+
+import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.watch.CheckWatcher;
+import dev.lifeguard.watch.Verdict;
+import dev.lifeguard.watch.Watchers;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.health.api.HealthRegistry;
+
+/**
+ * The {@code /q/health} checks. Readiness has one check per watched check, answered from its cached verdict; liveness
+ * is the agent's own (it answers, its schedules tick), never the upstream's; startup waits for the first probes.
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    private final Watchers watchers;
+    private final HealthRegistry readiness;
+
+    HealthChecks(Watchers watchers, @Readiness HealthRegistry readiness) {
+        this.watchers = watchers;
+        this.readiness = readiness;
+    }
+
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
+        for (CheckWatcher watcher : watchers.all()) {
+            readiness.register(watcher.spec().name(), () -> readiness(watcher.verdict()));
+        }
+    }
+
+    static HealthCheckResponse readiness(Verdict v) {
+        boolean up = v.ready() || !v.spec().affectsReadiness();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(v.name()).status(up)
+                .withData("state", v.state().code())
+                .withData("cause", v.cause().code())
+                .withData("explanation", v.explanation())
+                .withData("since", v.since().toString())
+                .withData("consecutiveFailures", v.consecutiveFailures());
+        ProbeResult last = v.last();
+        if (last != null) {
+            b.withData("lastLatencyMs", String.valueOf(CheckView.latencyMillis(last)));
+        }
+        if (!v.spec().affectsReadiness()) {
+            b.withData("affectsReadiness", false);
+        }
+        return b.build();
+    }
+
+    /** The agent is alive while its schedules tick; the upstream's health plays no part. */
+    @Liveness
+    @ApplicationScoped
+    static class AgentLiveness implements HealthCheck {
+        private final Watchers watchers;
+
+        AgentLiveness(Watchers watchers) {
+            this.watchers = watchers;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            boolean ticking = watchers.all().stream().allMatch(CheckWatcher::ticking);
+            return HealthCheckResponse.named("lifeguard").status(ticking).withData("schedules", ticking ? "ticking" : "stalled").build();
+        }
+    }
+
+    /** Started once every check has been probed once. */
+    @Startup
+    @ApplicationScoped
+    static class FirstProbe implements HealthCheck {
+        private final Watchers watchers;
+
+        FirstProbe(Watchers watchers) {
+            this.watchers = watchers;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            return HealthCheckResponse.named("first-probe").status(watchers.probedOnce()).build();
+        }
+    }
+}

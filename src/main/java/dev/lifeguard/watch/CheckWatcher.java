@@ -1,0 +1,127 @@
+package dev.lifeguard.watch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.probe.Probe;
+import dev.lifeguard.probe.ProbeResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+/**
+ * Probes one check on its own schedule, never two probes at once, and keeps its verdict. Probes and verdict updates
+ * run on one event-loop context, so there is a single writer; {@link #verdict()} may be read from any thread.
+ */
+public final class CheckWatcher {
+
+    private static final Logger LOG = Logger.getLogger(CheckWatcher.class);
+    /** Extra time a probe gets past its own timeout before the watcher gives up on it. */
+    private static final long DEADLINE_SLACK_MILLIS = 1000;
+
+    private final CheckSpec spec;
+    private final Probe probe;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final WatchListener listener;
+    private final TransitionLog log;
+    private final AtomicReference<Verdict> verdict;
+    private final Instant startedAt;
+    private volatile long lastTickNanos = System.nanoTime();
+    private volatile boolean stopped;
+    private Context context;
+
+    CheckWatcher(CheckSpec spec, Probe probe, Vertx vertx, Clock clock, WatchListener listener, TransitionLog log) {
+        this.spec = spec;
+        this.probe = probe;
+        this.vertx = vertx;
+        this.clock = clock;
+        this.listener = listener;
+        this.log = log;
+        this.startedAt = clock.instant();
+        this.verdict = new AtomicReference<>(Verdict.initial(spec, startedAt));
+    }
+
+    void start() {
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> tick());
+    }
+
+    void stop() {
+        stopped = true;
+        probe.close();
+    }
+
+    public CheckSpec spec() {
+        return spec;
+    }
+
+    public Verdict verdict() {
+        return verdict.get();
+    }
+
+    /** Whether the schedule is alive: the last probe started no longer ago than a probe and an interval can take. */
+    public boolean ticking() {
+        long allowed = 2 * (spec.interval().toNanos() + spec.timeout().toNanos()) + Duration.ofMillis(DEADLINE_SLACK_MILLIS).toNanos();
+        return System.nanoTime() - lastTickNanos <= allowed;
+    }
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        long began = System.nanoTime();
+        lastTickNanos = began;
+        withDeadline(probe.probe()).onComplete(r -> {
+            record(r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
+                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0));
+            long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+            vertx.setTimer(Math.max(1, spec.interval().toMillis() - elapsedMillis), id -> tick());
+        });
+    }
+
+    /** A probe that fails to finish (a bug, a stuck worker) must not stop the schedule. */
+    private Future<ProbeResult> withDeadline(Future<ProbeResult> running) {
+        Promise<ProbeResult> bounded = Promise.promise();
+        long began = System.nanoTime();
+        long timer = vertx.setTimer(spec.timeout().toMillis() + DEADLINE_SLACK_MILLIS, id -> bounded.tryComplete(
+                ProbeResult.failed(Cause.UNEXPECTED, "the probe did not finish within its timeout",
+                        Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0)));
+        running.onComplete(r -> {
+            vertx.cancelTimer(timer);
+            if (r.succeeded()) {
+                bounded.tryComplete(r.result());
+            } else {
+                bounded.tryFail(r.cause());
+            }
+        });
+        return bounded.future();
+    }
+
+    private void record(ProbeResult result) {
+        Verdict before = verdict.get();
+        Verdict after = Hysteresis.next(before, result, startedAt);
+        verdict.set(after);
+        if (after.state() != before.state()) {
+            Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), result.at());
+            log.add(transition);
+            if (after.ready()) {
+                LOG.infof("%s is %s after %s %s: %s", spec.name(), after.state().code(),
+                        CheckSpecs.human(Duration.between(before.since(), result.at())), before.state().code(), after.explanation());
+            } else {
+                LOG.warnf("%s is %s [%s]: %s Advice: %s", spec.name(), after.state().code(), after.cause().code(),
+                        after.explanation(), after.cause().advice());
+            }
+            listener.transitioned(transition);
+        }
+        listener.probed(after);
+    }
+}

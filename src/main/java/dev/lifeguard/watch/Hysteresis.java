@@ -1,0 +1,41 @@
+package dev.lifeguard.watch;
+
+import java.time.Instant;
+
+import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.probe.ProbeResult;
+
+/**
+ * Applies a check's thresholds: the state moves only after enough consecutive failures or successes, and failures
+ * within the startup grace keep a check STARTING. Pure and thread-safe.
+ */
+final class Hysteresis {
+
+    private Hysteresis() {
+    }
+
+    /**
+     * The verdict after one more probe.
+     *
+     * @param startedAt when watching began, for the startup grace
+     */
+    static Verdict next(Verdict current, ProbeResult result, Instant startedAt) {
+        CheckSpec spec = current.spec();
+        int failures = result.ok() ? 0 : current.consecutiveFailures() + 1;
+        int successes = result.ok() ? current.consecutiveSuccesses() + 1 : 0;
+        State state = current.state();
+        State target = state;
+        if (result.ok() && state != State.READY && successes >= spec.successThreshold()) {
+            target = State.READY;
+        } else if (!result.ok() && failures >= spec.failureThreshold()) {
+            boolean inGrace = result.at().isBefore(startedAt.plus(spec.startupGrace()));
+            if (state == State.READY || state == State.STARTING && !inGrace) {
+                target = State.NOT_READY;
+            }
+        }
+        // A not-ready check keeps naming its latest failure; a ready one names none.
+        var cause = target == State.READY ? dev.lifeguard.probe.Cause.OK : result.ok() ? current.cause() : result.cause();
+        Instant since = target == state ? current.since() : result.at();
+        return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result);
+    }
+}

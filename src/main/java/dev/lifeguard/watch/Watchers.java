@@ -1,0 +1,117 @@
+package dev.lifeguard.watch;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.InvalidConfigException;
+import dev.lifeguard.config.LifeguardConfig;
+import dev.lifeguard.probe.Probe;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Vertx;
+
+/** Starts a {@link CheckWatcher} per configured check at start-up and answers for all of them. Thread-safe. */
+@ApplicationScoped
+public class Watchers {
+
+    private static final Logger LOG = Logger.getLogger(Watchers.class);
+    private static final int HISTORY = 100;
+
+    private final LifeguardConfig config;
+    private final Vertx vertx;
+    private final Clock clock;
+    private final Instance<WatchListener> listeners;
+    private final TransitionLog history = new TransitionLog(HISTORY);
+    private volatile List<CheckWatcher> watchers = List.of();
+
+    Watchers(LifeguardConfig config, Vertx vertx, Clock clock, Instance<WatchListener> listeners) {
+        this.config = config;
+        this.vertx = vertx;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    void start(@Observes StartupEvent event) {
+        List<CheckSpec> specs;
+        try {
+            specs = CheckSpecs.from(config);
+        } catch (InvalidConfigException e) {
+            throw new ConfigurationException("Invalid configuration: " + e.getMessage());
+        }
+        WatchListener listener = fanOut(listeners.stream().toList());
+        List<CheckWatcher> started = new ArrayList<>();
+        for (CheckSpec spec : specs) {
+            LOG.infof("Watching %s: %s every %s, timeout %s, not ready after %d failure(s), ready after %d success(es), startup grace %s%s",
+                    spec.name(), spec.target().describe(), CheckSpecs.human(spec.interval()), CheckSpecs.human(spec.timeout()),
+                    spec.failureThreshold(), spec.successThreshold(), CheckSpecs.human(spec.startupGrace()),
+                    spec.isUpstream() || spec.affectsReadiness() ? "" : " (reported only, does not affect readiness)");
+            CheckWatcher watcher = new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history);
+            started.add(watcher);
+        }
+        watchers = Collections.unmodifiableList(started);
+        started.forEach(CheckWatcher::start);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        watchers.forEach(CheckWatcher::stop);
+    }
+
+    /** All checks, the upstream first. */
+    public List<CheckWatcher> all() {
+        return watchers;
+    }
+
+    /** The guarded upstream's verdict. */
+    public Verdict upstream() {
+        return watchers.get(0).verdict();
+    }
+
+    /** Whether traffic may come: the upstream and every check that affects readiness are ready. */
+    public boolean ready() {
+        List<CheckWatcher> current = watchers;
+        if (current.isEmpty()) {
+            return false;
+        }
+        for (CheckWatcher w : current) {
+            if (w.spec().affectsReadiness() && !w.verdict().ready()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether every check has been probed at least once. */
+    public boolean probedOnce() {
+        List<CheckWatcher> current = watchers;
+        return !current.isEmpty() && current.stream().allMatch(w -> w.verdict().last() != null);
+    }
+
+    public List<Transition> history() {
+        return history.entries();
+    }
+
+    private static WatchListener fanOut(List<WatchListener> all) {
+        return new WatchListener() {
+            @Override
+            public void probed(Verdict verdict) {
+                all.forEach(l -> l.probed(verdict));
+            }
+
+            @Override
+            public void transitioned(Transition transition) {
+                all.forEach(l -> l.transitioned(transition));
+            }
+        };
+    }
+}

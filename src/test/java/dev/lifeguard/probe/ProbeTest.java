@@ -1,0 +1,181 @@
+package dev.lifeguard.probe;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.oneOf;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.config.StatusRanges;
+import dev.lifeguard.config.Target;
+import dev.lifeguard.testing.FaultyServer;
+import dev.lifeguard.testing.FaultyServer.Mode;
+import dev.lifeguard.testing.Ports;
+import io.vertx.core.Vertx;
+
+/** Every cause in the vocabulary, produced by a real fault on loopback against the real probes. */
+class ProbeTest {
+
+    private static final Duration TIMEOUT = Duration.ofMillis(500);
+    private static Vertx vertx;
+    private static FaultyServer server;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        server = FaultyServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        vertx.close();
+    }
+
+    @Test
+    void passesWhenTheUpstreamAnswers200() {
+        ProbeResult r = probe(http(server.url()), Mode.OK);
+        assertThat(r.cause(), is(Cause.OK));
+        assertThat(r.status(), is(200));
+    }
+
+    @Test
+    void namesARefusedConnection() {
+        ProbeResult r = probe(http("http://127.0.0.1:" + Ports.closed() + "/"), Mode.OK);
+        assertThat(r.cause(), is(Cause.CONNECTION_REFUSED));
+    }
+
+    @Test
+    void namesAConnectTimeoutWhenTheBacklogIsFull() throws Exception {
+        try (Ports.FullBacklog listener = new Ports.FullBacklog()) {
+            ProbeResult r = probe(http("http://127.0.0.1:" + listener.port() + "/"), Mode.OK);
+            assertThat(r.cause(), is(Cause.CONNECT_TIMEOUT));
+            assertThat(r.detail(), containsString("connecting to 127.0.0.1:" + listener.port()));
+        }
+    }
+
+    @Test
+    void namesAResponseTimeoutWhenConnectedButUnanswered() {
+        ProbeResult r = probe(http(server.url()), Mode.HANG);
+        assertThat(r.cause(), is(Cause.RESPONSE_TIMEOUT));
+        assertThat(r.latency(), greaterThanOrEqualTo(TIMEOUT));
+    }
+
+    @Test
+    void namesAConnectionReset() {
+        assertThat(probe(http(server.url()), Mode.RESET).cause(), is(Cause.CONNECTION_RESET));
+    }
+
+    @Test
+    void namesAConnectionClosedBeforeTheResponse() {
+        assertThat(probe(http(server.url()), Mode.CLOSE).cause(), is(Cause.CONNECTION_CLOSED));
+    }
+
+    @Test
+    void namesAnInvalidHttpResponse() {
+        assertThat(probe(http(server.url()), Mode.GARBAGE).cause(), is(Cause.INVALID_RESPONSE));
+    }
+
+    @Test
+    void namesABadStatusWithItsCodeAndBody() {
+        ProbeResult r = probe(http(server.url()), Mode.STATUS_500);
+        assertThat(r.cause(), is(Cause.BAD_STATUS));
+        assertThat(r.status(), is(500));
+        assertThat(r.detail(), allOf(containsString("HTTP 500"), containsString("expected 200-399"), containsString("database connection pool exhausted")));
+    }
+
+    @Test
+    void namesABodyMismatch() {
+        ProbeResult r = probe(http(server.url(), Optional.of("ok")), Mode.WRONG_BODY);
+        assertThat(r.cause(), is(Cause.BODY_MISMATCH));
+        assertThat(r.detail(), containsString("maintenance"));
+    }
+
+    @Test
+    void passesWhenTheBodyContainsTheExpectedText() {
+        assertThat(probe(http(server.url(), Optional.of("ok")), Mode.OK).cause(), is(Cause.OK));
+    }
+
+    @Test
+    void cutsAnEndlessBodyAtTheTimeout() {
+        ProbeResult r = probe(http(server.url(), Optional.of("never there")), Mode.ENDLESS_BODY);
+        assertThat(r.cause(), is(oneOf(Cause.BODY_MISMATCH, Cause.RESPONSE_TIMEOUT)));
+        assertThat(r.latency(), lessThan(TIMEOUT.plusMillis(200)));
+    }
+
+    @Test
+    void namesATlsHandshakeFailureForPlainHttpBehindAnHttpsUrl() {
+        ProbeResult r = probe(http("https://127.0.0.1:" + server.port() + "/"), Mode.OK);
+        assertThat(r.cause(), is(Cause.TLS_HANDSHAKE));
+    }
+
+    @Test
+    void namesADnsFailure() {
+        ProbeResult r = probe(http("http://upstream.lifeguard.invalid:8080/"), Mode.OK);
+        assertThat(r.cause(), is(Cause.DNS_FAILURE));
+    }
+
+    @Test
+    void tcpProbePassesOnAnOpenPortAndNamesARefusal() {
+        assertThat(probe(new Target.Tcp("127.0.0.1", server.port()), Mode.OK).cause(), is(Cause.OK));
+        assertThat(probe(new Target.Tcp("127.0.0.1", Ports.closed()), Mode.OK).cause(), is(Cause.CONNECTION_REFUSED));
+    }
+
+    @Test
+    void tcpProbeNamesAConnectTimeout() throws Exception {
+        try (Ports.FullBacklog listener = new Ports.FullBacklog()) {
+            assertThat(probe(new Target.Tcp("127.0.0.1", listener.port()), Mode.OK).cause(), is(Cause.CONNECT_TIMEOUT));
+        }
+    }
+
+    @Test
+    void execProbePassesOnExitZero() {
+        assertThat(probe(new Target.Exec(List.of("true")), Mode.OK).cause(), is(Cause.OK));
+    }
+
+    @Test
+    void execProbeReportsTheExitCodeAndTheLastOutput() {
+        ProbeResult r = probe(new Target.Exec(List.of("sh", "-c", "seq 1 5000; echo 'replica lag too high' >&2; exit 3")), Mode.OK);
+        assertThat(r.cause(), is(Cause.EXEC_FAILED));
+        assertThat(r.status(), is(3));
+        assertThat(r.detail(), allOf(containsString("exit status 3"), containsString("replica lag too high")));
+        assertThat(r.detail().length(), lessThan(ExecProbe.EVIDENCE_BYTES + 64));
+    }
+
+    @Test
+    void execProbeKillsACommandThatOutlivesTheTimeout() {
+        ProbeResult r = probe(new Target.Exec(List.of("sleep", "30")), Mode.OK);
+        assertThat(r.cause(), is(Cause.EXEC_TIMEOUT));
+        assertThat(r.latency(), lessThan(Duration.ofSeconds(5)));
+    }
+
+    private static Target.Http http(String url) {
+        return http(url, Optional.empty());
+    }
+
+    private static Target.Http http(String url, Optional<String> body) {
+        return new Target.Http(URI.create(url), Optional.empty(), StatusRanges.parse("200-399"), body, Optional.empty(), false);
+    }
+
+    private static ProbeResult probe(Target target, Mode mode) {
+        server.mode(mode);
+        try (Probe probe = Probe.of(target, TIMEOUT, vertx, Clock.systemUTC())) {
+            return probe.probe().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
