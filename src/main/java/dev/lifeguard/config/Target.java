@@ -3,6 +3,7 @@ package dev.lifeguard.config;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** What one check probes: an HTTP(S) URL, a TCP port, or a command. Immutable. */
 public sealed interface Target {
@@ -29,8 +30,19 @@ public sealed interface Target {
 
         @Override
         public String describe() {
-            return "GET " + uri;
+            return "GET " + redacted(uri);
         }
+
+        /** The URL with its user info and secret-looking query values masked, for logs and reports. */
+        static String redacted(URI uri) {
+            String text = uri.toString();
+            if (uri.getRawUserInfo() != null) {
+                text = text.replace(uri.getRawUserInfo() + "@", "***@");
+            }
+            return SECRET_PARAM.matcher(text).replaceAll("$1=***");
+        }
+
+        private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&][^=&]*(?:token|secret|password|passwd|key|auth)[^=&]*)=[^&#]*");
     }
 
     record Tcp(String host, int port) implements Target {

@@ -114,8 +114,8 @@ public final class CheckWatcher {
             Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), result.at());
             log.add(transition);
             if (after.ready()) {
-                LOG.infof("%s is %s after %s %s: %s", spec.name(), after.state().code(),
-                        CheckSpecs.human(Duration.between(before.since(), result.at())), before.state().code(), after.explanation());
+                LOG.infof("%s is %s (was %s for %s): %s", spec.name(), after.state().code(), before.state().code(),
+                        CheckSpecs.human(Duration.between(before.since(), result.at())), after.explanation());
             } else {
                 LOG.warnf("%s is %s [%s]: %s Advice: %s", spec.name(), after.state().code(), after.cause().code(),
                         after.explanation(), after.cause().advice());

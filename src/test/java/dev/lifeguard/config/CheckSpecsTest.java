@@ -1,0 +1,135 @@
+package dev.lifeguard.config;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Configuration as a user writes it, through the real SmallRye mapping, into specs or a message naming key and fix. */
+class CheckSpecsTest {
+
+    private static List<CheckSpec> specs(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(props, "test", 100)).build();
+        return CheckSpecs.from(config.getConfigMapping(LifeguardConfig.class));
+    }
+
+    private static InvalidConfigException invalid(String... keyValues) {
+        return assertThrows(InvalidConfigException.class, () -> specs(keyValues));
+    }
+
+    @Test
+    void defaultsWatchPort8080EverySecond() {
+        CheckSpec upstream = specs().get(0);
+        assertEquals("upstream", upstream.name());
+        Target.Http http = (Target.Http) upstream.target();
+        assertEquals("http://127.0.0.1:8080/", http.uri().toString());
+        assertEquals(Duration.ofSeconds(1), upstream.interval());
+        assertEquals(2, upstream.failureThreshold());
+        assertEquals(1, upstream.successThreshold());
+    }
+
+    @Test
+    void readsTcpExecAndNamedChecks() {
+        List<CheckSpec> specs = specs("lifeguard.upstream.url", "tcp://127.0.0.1:5432",
+                "lifeguard.checks.db.exec", "true,--quiet",
+                "lifeguard.checks.api.url", "https://127.0.0.1:8443/ping",
+                "lifeguard.checks.api.affects-readiness", "false");
+        assertThat(specs.get(0).target(), is(new Target.Tcp("127.0.0.1", 5432)));
+        assertEquals("api", specs.get(1).name());
+        assertEquals(false, specs.get(1).affectsReadiness());
+        assertThat(specs.get(2).target(), is(new Target.Exec(List.of("true", "--quiet"))));
+        assertEquals(true, specs.get(2).affectsReadiness());
+    }
+
+    @Test
+    void parsesStatusRanges() {
+        Target.Http http = (Target.Http) specs("lifeguard.upstream.expect-status", "200, 204,300-302").get(0).target();
+        assertEquals(true, http.expectStatus().accepts(204));
+        assertEquals(true, http.expectStatus().accepts(301));
+        assertEquals(false, http.expectStatus().accepts(203));
+    }
+
+    @Test
+    void rejectsAnUnknownScheme() {
+        InvalidConfigException e = invalid("lifeguard.upstream.url", "ftp://127.0.0.1/");
+        assertEquals("lifeguard.upstream.url", e.key());
+        assertThat(e.getMessage(), allOf(containsString("unknown scheme 'ftp'"), containsString("use http, https or tcp")));
+    }
+
+    @Test
+    void rejectsAMalformedUrl() {
+        assertThat(invalid("lifeguard.upstream.url", "http://127.0.0.1:80 80/").getMessage(),
+                containsString("lifeguard.upstream.url: 'http://127.0.0.1:80 80/' is not a valid URL"));
+        assertThat(invalid("lifeguard.upstream.url", "127.0.0.1:8080").getMessage(), containsString("lifeguard.upstream.url"));
+        assertThat(invalid("lifeguard.upstream.url", "tcp://127.0.0.1").getMessage(), containsString("has no port"));
+    }
+
+    @Test
+    void rejectsNonPositiveIntervalsAndThresholds() {
+        assertEquals("lifeguard.upstream.interval", invalid("lifeguard.upstream.interval", "0s").key());
+        assertEquals("lifeguard.upstream.timeout", invalid("lifeguard.upstream.timeout", "-1s").key());
+        InvalidConfigException e = invalid("lifeguard.upstream.failure-threshold", "0");
+        assertEquals("lifeguard.upstream.failure-threshold", e.key());
+        assertThat(e.getMessage(), containsString("must be at least 1, not 0"));
+        assertEquals("lifeguard.checks.db.success-threshold",
+                invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.success-threshold", "0").key());
+    }
+
+    @Test
+    void rejectsATimeoutLongerThanTheInterval() {
+        InvalidConfigException e = invalid("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s");
+        assertEquals("lifeguard.upstream.timeout", e.key());
+        assertThat(e.getMessage(), containsString("set it at most equal to lifeguard.upstream.interval"));
+    }
+
+    @Test
+    void rejectsAnExecCommandThatDoesNotExist() {
+        InvalidConfigException e = invalid("lifeguard.upstream.exec", "no-such-command-lifeguard");
+        assertEquals("lifeguard.upstream.exec", e.key());
+        assertThat(e.getMessage(), containsString("'no-such-command-lifeguard' is not an executable file on the PATH"));
+        assertThat(invalid("lifeguard.upstream.exec", "/nonexistent/check").getMessage(), containsString("is not an executable file"));
+    }
+
+    @Test
+    void rejectsACheckWithoutTargetAndTheReservedName() {
+        assertEquals("lifeguard.checks.db.url", invalid("lifeguard.checks.db.affects-readiness", "false").key());
+        assertThat(invalid("lifeguard.checks.upstream.url", "tcp://127.0.0.1:1").getMessage(), containsString("reserved"));
+    }
+
+    @Test
+    void rejectsABadStatusRangeAndAMissingCaFile() {
+        assertEquals("lifeguard.upstream.expect-status", invalid("lifeguard.upstream.expect-status", "2xx").key());
+        assertEquals("lifeguard.upstream.expect-status", invalid("lifeguard.upstream.expect-status", "399-200").key());
+        assertEquals("lifeguard.upstream.tls.ca-file", invalid("lifeguard.upstream.url", "https://127.0.0.1/",
+                "lifeguard.upstream.tls.ca-file", "/nonexistent/ca.pem").key());
+    }
+
+    @Test
+    void masksSecretsInTheDescription() {
+        Target t = specs("lifeguard.upstream.url", "http://admin:hunter2@127.0.0.1:8080/health?token=abc&x=1").get(0).target();
+        assertThat(t.describe(), allOf(containsString("***@127.0.0.1"), containsString("token=***"), containsString("x=1")));
+        assertThat(t.describe().contains("hunter2") || t.describe().contains("abc"), is(false));
+        assertThat(t, instanceOf(Target.Http.class));
+    }
+}

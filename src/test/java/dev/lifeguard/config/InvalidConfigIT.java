@@ -1,0 +1,56 @@
+package dev.lifeguard.config;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.testing.Agent;
+
+/** The packaged agent refuses to start on bad configuration with one clear message and a non-zero status. */
+class InvalidConfigIT {
+
+    private static Agent.Finished start(Map<String, String> env, String... properties) throws Exception {
+        List<String> props = new java.util.ArrayList<>(List.of("-Dquarkus.http.port=0"));
+        props.addAll(List.of(properties));
+        return Agent.run(props, env);
+    }
+
+    private static void assertRefused(Agent.Finished run, String key, String fix) {
+        assertNotEquals(0, run.exitStatus(), run.output());
+        assertThat(run.output(), allOf(containsString(key), containsString(fix), not(containsString("\tat "))));
+    }
+
+    @Test
+    void refusesANonPositiveInterval() throws Exception {
+        assertRefused(start(Map.of(), "-Dlifeguard.upstream.interval=0s"), "lifeguard.upstream.interval: must be positive", "write e.g. 1s");
+    }
+
+    @Test
+    void refusesAnUnknownSchemeGivenAsAnEnvironmentVariable() throws Exception {
+        assertRefused(start(Map.of("LIFEGUARD_UPSTREAM_URL", "ftp://127.0.0.1/")), "lifeguard.upstream.url: unknown scheme 'ftp'",
+                "use http, https or tcp");
+    }
+
+    @Test
+    void refusesATimeoutLongerThanTheInterval() throws Exception {
+        assertRefused(start(Map.of(), "-Dlifeguard.upstream.timeout=5s"), "lifeguard.upstream.timeout", "at most equal to lifeguard.upstream.interval");
+    }
+
+    @Test
+    void refusesAnExecCommandThatDoesNotExist() throws Exception {
+        assertRefused(start(Map.of(), "-Dlifeguard.upstream.exec=no-such-check-command"), "lifeguard.upstream.exec",
+                "give its absolute path");
+    }
+
+    @Test
+    void refusesAValueThatIsNotADuration() throws Exception {
+        assertRefused(start(Map.of(), "-Dlifeguard.upstream.interval=often"), "lifeguard.upstream.interval", "often");
+    }
+}

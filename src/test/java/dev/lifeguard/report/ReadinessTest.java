@@ -1,0 +1,105 @@
+package dev.lifeguard.report;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.testing.FaultyServer.Mode;
+import dev.lifeguard.testing.UpstreamResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The endpoints a load balancer, the kubelet and an operator read, against a real upstream on loopback. */
+@QuarkusTest
+@WithTestResource(UpstreamResource.class)
+class ReadinessTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @AfterEach
+    void healUpstream() {
+        UpstreamResource.upstream.mode(Mode.OK);
+        awaitReady(200);
+    }
+
+    static void awaitReady(int status) {
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(status));
+    }
+
+    @Test
+    void isReadyWhileTheUpstreamAnswers() {
+        awaitReady(200);
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'upstream' }.data.state", equalTo("ready"))
+                .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("ok"));
+        given().get("/q/health/started").then().statusCode(200);
+    }
+
+    @Test
+    void isNotReadyWithTheCauseWhenTheUpstreamAnswers500() {
+        UpstreamResource.upstream.mode(Mode.STATUS_500);
+        awaitReady(503);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'upstream' }.data.state", equalTo("not_ready"))
+                .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("bad_status"))
+                .body("checks.find { it.name == 'upstream' }.data.explanation", containsString("HTTP 500"))
+                .body("checks.find { it.name == 'upstream' }.data.consecutiveFailures", org.hamcrest.Matchers.greaterThanOrEqualTo(2));
+        // The agent itself is fine: a sick upstream must not get the sidecar restarted.
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void namesAHangAsAResponseTimeoutAndRecovers() {
+        UpstreamResource.upstream.mode(Mode.HANG);
+        awaitReady(503);
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("response_timeout"));
+        UpstreamResource.upstream.mode(Mode.OK);
+        awaitReady(200);
+    }
+
+    @Test
+    void showsDependenciesUnderTheirOwnNames() {
+        awaitReady(200);
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'db' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'cache' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'cache' }.data.state", equalTo("not_ready"))
+                .body("checks.find { it.name == 'cache' }.data.cause", equalTo("connection_refused"))
+                .body("checks.find { it.name == 'cache' }.data.affectsReadiness", equalTo(false)));
+    }
+
+    @Test
+    void statusShowsTheVerdictEvidenceAndTransitions() {
+        UpstreamResource.upstream.mode(Mode.RESET);
+        awaitReady(503);
+        given().get("/lifeguard/status").then().statusCode(200)
+                .body("ready", equalTo(false))
+                .body("upstream.state", equalTo("not_ready"))
+                .body("upstream.cause", equalTo("connection_reset"))
+                .body("upstream.advice", containsString("crashed"))
+                .body("upstream.last.cause", equalTo("connection_reset"))
+                .body("checks.name", hasItem("db"))
+                .body("transitions.findAll { it.check == 'upstream' }.to", hasItem("not_ready"));
+    }
+
+    @Test
+    void exportsPrometheusMetrics() {
+        UpstreamResource.upstream.mode(Mode.GARBAGE);
+        awaitReady(503);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("lifeguard_upstream_up 0.0"))
+                .body(containsString("lifeguard_probe_duration_seconds_bucket{check=\"upstream\""))
+                .body(containsString("lifeguard_probe_failures_total{cause=\"invalid_response\",check=\"upstream\"}"))
+                .body(containsString("lifeguard_transitions_total{check=\"upstream\",to=\"not_ready\"}"));
+    }
+}
