@@ -126,13 +126,13 @@ public final class CheckSpecs {
         return false;
     }
 
-    private static void positive(String key, Duration d, String example) {
+    static void positive(String key, Duration d, String example) {
         if (d.isZero() || d.isNegative()) {
             throw new InvalidConfigException(key, "must be positive, not " + human(d), "write e.g. " + example + " or 500ms");
         }
     }
 
-    private static void atLeastOne(String key, int n) {
+    static void atLeastOne(String key, int n) {
         if (n < 1) {
             throw new InvalidConfigException(key, "must be at least 1, not " + n, "write e.g. 1, 2 or 3");
         }

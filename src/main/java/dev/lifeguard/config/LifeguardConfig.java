@@ -13,4 +13,9 @@ public interface LifeguardConfig {
 
     /** Further named checks, usually the upstream's dependencies (a database port, an API). */
     Map<String, DependencyConfig> checks();
+
+    /** Restarting the wrapped service ({@code lifeguard -- command}). */
+    RestartConfig restart();
+
+    AdminConfig admin();
 }

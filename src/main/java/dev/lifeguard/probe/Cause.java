@@ -43,6 +43,29 @@ public enum Cause {
     /** The exec probe's command did not finish within the timeout. */
     EXEC_TIMEOUT("exec_timeout", "The check command did not finish in time and was killed.",
             "The command or what it checks hangs: run it by hand, or raise the timeout if it is merely slow."),
+    /** The wrapped process exited with status 0 while it was expected to serve. */
+    EXITED("exited", "The service's process exited (status 0) although it should keep serving.",
+            "Check why the service stopped by itself: its last log lines are in the evidence."),
+    /** The wrapped process exited with a non-zero status. */
+    CRASHED("crashed", "The service's process exited with a failure status.",
+            "Read its last log lines in the evidence: a startup error, a missing file or setting, an uncaught exception."),
+    /** The wrapped process was killed by a signal. */
+    KILLED("killed", "The service's process was killed by a signal.",
+            "SIGKILL without OOM evidence means someone or something killed it; SIGSEGV or SIGABRT a crash in native code."),
+    /** The kernel's OOM killer killed the wrapped process. */
+    OOM_KILLED("oom_killed", "The service's process was killed by the kernel's out-of-memory killer.",
+            "Raise the container's memory limit or lower the service's heap/cache sizes; check for a leak."),
+    /** The wrapped process is stopped (SIGSTOP, state T): alive, but it cannot answer. */
+    STOPPED("stopped", "The service's process is stopped (state T, e.g. SIGSTOP or a debugger) and cannot answer.",
+            "Resume it with kill -CONT <pid>, or let Lifeguard restart it when the hang timer fires."),
+    /** The wrapped process is alive but has not answered for the hang window. */
+    HUNG("hung", "The service's process is alive but stopped answering: it is hung.",
+            "Read the evidence (process state, CPU use, threads, thread dump): a deadlock, a busy loop or blocked I/O."),
+    /** An operator asked for a restart through the admin endpoint. */
+    RESTART_REQUESTED("restart_requested", "An operator asked for a restart.", "Nothing to do: the service restarts at once."),
+    /** Restarts exceeded the budget; Lifeguard stopped restarting. */
+    CRASH_LOOP("crash_loop", "The service keeps failing: the restart budget is spent and Lifeguard stopped restarting it.",
+            "Fix the cause shown in the restart history, then POST /lifeguard/admin/restart or restart Lifeguard."),
     /** A failure none of the above describes; the evidence names the exception. */
     UNEXPECTED("unexpected", "The probe failed in an unexpected way.", "Read the evidence; please report it so Lifeguard can name it.");
 

@@ -6,6 +6,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
 import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.supervise.Incident;
+import dev.lifeguard.supervise.SupervisorListener;
 import dev.lifeguard.watch.CheckWatcher;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Verdict;
@@ -20,10 +22,10 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Exposes the watch on {@code /q/metrics}: {@code lifeguard_upstream_up}, {@code lifeguard_check_up{check}}, the
  * {@code lifeguard_probe_duration_seconds} histogram, {@code lifeguard_probe_failures_total{check,cause}} and
- * {@code lifeguard_transitions_total{check,to}}. Thread-safe.
+ * {@code lifeguard_transitions_total{check,to}}, and {@code lifeguard_restarts_total{reason}}. Thread-safe.
  */
 @ApplicationScoped
-public class PrometheusMetrics implements WatchListener {
+public class PrometheusMetrics implements WatchListener, SupervisorListener {
 
     private final MeterRegistry registry;
     private final Watchers watchers;
@@ -51,6 +53,14 @@ public class PrometheusMetrics implements WatchListener {
         if (!last.ok()) {
             Counter.builder("lifeguard.probe.failures").description("Failed probes by cause")
                     .tag("check", verdict.name()).tag("cause", last.cause().code()).register(registry).increment();
+        }
+    }
+
+    @Override
+    public void incident(Incident incident) {
+        if (incident.restartIn() >= 0) {
+            Counter.builder("lifeguard.restarts").description("Restarts of the wrapped service by reason")
+                    .tag("reason", incident.cause().code()).register(registry).increment();
         }
     }
 

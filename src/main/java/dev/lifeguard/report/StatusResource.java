@@ -7,6 +7,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.lifeguard.supervise.ChildExit;
+import dev.lifeguard.supervise.Incident;
+import dev.lifeguard.supervise.Supervisor;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -17,7 +20,21 @@ public class StatusResource {
 
     /** The whole picture. Immutable. */
     @RegisterForReflection
-    public record Status(boolean ready, CheckView upstream, List<CheckView> checks, List<TransitionView> transitions) {
+    public record Status(boolean ready, CheckView upstream, List<CheckView> checks, List<TransitionView> transitions,
+            SupervisorView supervisor) {
+    }
+
+    /** The wrapped child, its last exit and the restart history; null when nothing is wrapped. Immutable. */
+    @RegisterForReflection
+    public record SupervisorView(String state, long pid, List<String> command, String lastExit, List<IncidentView> restarts) {
+    }
+
+    /** A restart (or the decision not to) with its evidence. Immutable. */
+    @RegisterForReflection
+    public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence) {
+        static IncidentView of(Incident i) {
+            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.cause().advice(), i.restartIn(), i.evidence());
+        }
     }
 
     /** A state change as JSON. Immutable. */
@@ -29,16 +46,22 @@ public class StatusResource {
     }
 
     private final Watchers watchers;
+    private final Supervisor supervisor;
 
-    StatusResource(Watchers watchers) {
+    StatusResource(Watchers watchers, Supervisor supervisor) {
         this.watchers = watchers;
+        this.supervisor = supervisor;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Status status() {
         List<CheckView> all = watchers.all().stream().map(w -> CheckView.of(w.verdict())).toList();
+        SupervisorView child = !supervisor.wrapping() ? null
+                : new SupervisorView(supervisor.state().code(), supervisor.pid(), supervisor.command(),
+                        supervisor.lastExit().map(ChildExit::describe).orElse(null),
+                        supervisor.history().stream().map(IncidentView::of).toList());
         return new Status(watchers.ready(), all.get(0), all.subList(1, all.size()),
-                watchers.history().stream().map(TransitionView::of).toList());
+                watchers.history().stream().map(TransitionView::of).toList(), child);
     }
 }

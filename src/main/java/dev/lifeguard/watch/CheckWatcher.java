@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
 
@@ -36,8 +37,9 @@ public final class CheckWatcher {
     private final AtomicReference<Verdict> verdict;
     private final Instant startedAt;
     private volatile long lastTickNanos = System.nanoTime();
+    private volatile UnaryOperator<ProbeResult> diagnosis = UnaryOperator.identity();
     private volatile boolean stopped;
-    private Context context;
+    private volatile Context context;
 
     CheckWatcher(CheckSpec spec, Probe probe, Vertx vertx, Clock clock, WatchListener listener, TransitionLog log) {
         this.spec = spec;
@@ -74,6 +76,22 @@ public final class CheckWatcher {
         return System.nanoTime() - lastTickNanos <= allowed;
     }
 
+    /**
+     * Sets what refines a failed probe's result with knowledge the probe lacks: that the process is stopped, dead, or
+     * crash-looping. Applied on the event loop to every failed result; must be quick.
+     */
+    public void diagnoseWith(UnaryOperator<ProbeResult> diagnosis) {
+        this.diagnosis = diagnosis;
+    }
+
+    /**
+     * Records a failure known for certain (the process died): the check becomes not ready at once, without waiting
+     * for the failure threshold. Safe from any thread.
+     */
+    public void fail(ProbeResult definite) {
+        context.runOnContext(v -> record(definite, true));
+    }
+
     private void tick() {
         if (stopped) {
             return;
@@ -81,8 +99,9 @@ public final class CheckWatcher {
         long began = System.nanoTime();
         lastTickNanos = began;
         withDeadline(probe.probe()).onComplete(r -> {
-            record(r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
-                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0));
+            ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
+                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0);
+            record(result.ok() ? result : diagnosis.apply(result), false);
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             vertx.setTimer(Math.max(1, spec.interval().toMillis() - elapsedMillis), id -> tick());
         });
@@ -106,9 +125,9 @@ public final class CheckWatcher {
         return bounded.future();
     }
 
-    private void record(ProbeResult result) {
+    private void record(ProbeResult result, boolean definite) {
         Verdict before = verdict.get();
-        Verdict after = Hysteresis.next(before, result, startedAt);
+        Verdict after = definite ? Hysteresis.failNow(before, result) : Hysteresis.next(before, result, startedAt);
         verdict.set(after);
         if (after.state() != before.state()) {
             Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), result.at());

@@ -38,4 +38,11 @@ final class Hysteresis {
         Instant since = target == state ? current.since() : result.at();
         return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result);
     }
+
+    /** The verdict after a failure that needs no confirmation, such as the process exiting: not ready at once. */
+    static Verdict failNow(Verdict current, ProbeResult failure) {
+        Instant since = current.state() == State.NOT_READY ? current.since() : failure.at();
+        return new Verdict(current.spec(), State.NOT_READY, failure.cause(), since, current.consecutiveFailures() + 1, 0,
+                current.probes(), failure);
+    }
 }

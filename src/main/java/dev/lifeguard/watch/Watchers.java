@@ -74,7 +74,11 @@ public class Watchers {
 
     /** The guarded upstream's verdict. */
     public Verdict upstream() {
-        return watchers.get(0).verdict();
+        return upstreamWatcher().verdict();
+    }
+
+    public CheckWatcher upstreamWatcher() {
+        return watchers.get(0);
     }
 
     /** Whether traffic may come: the upstream and every check that affects readiness are ready. */

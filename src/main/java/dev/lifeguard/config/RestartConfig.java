@@ -1,0 +1,50 @@
+package dev.lifeguard.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.WithDefault;
+
+/** How the wrapped service is restarted when it dies or hangs. */
+public interface RestartConfig {
+
+    /** When to restart a child that exited: {@code always}, {@code on-failure} (non-zero or signal) or {@code never}. */
+    @WithDefault("always")
+    RestartPolicyKind policy();
+
+    /** Time between SIGTERM and SIGKILL when stopping the child. */
+    @WithDefault("10s")
+    Duration grace();
+
+    /** How long the probe must keep failing with timeouts (or refusals on a port it served) before the child is judged hung. */
+    @WithDefault("10s")
+    Duration hangAfter();
+
+    /** The first restart delay; it doubles after each restart up to {@code backoff-max}. */
+    @WithDefault("1s")
+    Duration backoff();
+
+    @WithDefault("30s")
+    Duration backoffMax();
+
+    /** Healthy running for this long resets the back-off. */
+    @WithDefault("60s")
+    Duration resetAfter();
+
+    /** At most this many restarts in {@code window}; one more means CRASH_LOOP. */
+    @WithDefault("5")
+    int maxRestarts();
+
+    @WithDefault("10m")
+    Duration window();
+
+    /** Ask a hung JVM child for a thread dump (SIGQUIT) before killing it. */
+    @WithDefault("true")
+    boolean threadDump();
+
+    /** The restart policies. */
+    enum RestartPolicyKind {
+        ALWAYS,
+        ON_FAILURE,
+        NEVER
+    }
+}

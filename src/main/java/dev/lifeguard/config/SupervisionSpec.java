@@ -1,0 +1,58 @@
+package dev.lifeguard.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
+
+/** The validated restart and admin settings. Immutable. */
+public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration hangAfter, Duration backoff,
+        Duration backoffMax, Duration resetAfter, int maxRestarts, Duration window, boolean threadDump,
+        Optional<String> adminToken) {
+
+    /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
+    public static SupervisionSpec from(LifeguardConfig config) {
+        RestartConfig r = config.restart();
+        String p = "lifeguard.restart.";
+        CheckSpecs.positive(p + "grace", r.grace(), "10s");
+        CheckSpecs.positive(p + "hang-after", r.hangAfter(), "10s");
+        CheckSpecs.positive(p + "backoff", r.backoff(), "1s");
+        CheckSpecs.positive(p + "backoff-max", r.backoffMax(), "30s");
+        CheckSpecs.positive(p + "reset-after", r.resetAfter(), "60s");
+        CheckSpecs.positive(p + "window", r.window(), "10m");
+        if (r.backoffMax().compareTo(r.backoff()) < 0) {
+            throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + CheckSpecs.human(r.backoff()) + ")",
+                    "set it at least to the first back-off, e.g. 30s");
+        }
+        if (r.maxRestarts() < 0) {
+            throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0 means never restart)");
+        }
+        return new SupervisionSpec(r.policy(), r.grace(), r.hangAfter(), r.backoff(), r.backoffMax(), r.resetAfter(),
+                r.maxRestarts(), r.window(), r.threadDump(), token(config.admin()));
+    }
+
+    private static Optional<String> token(AdminConfig admin) {
+        if (admin.token().isPresent() && admin.tokenFile().isPresent()) {
+            throw new InvalidConfigException("lifeguard.admin.token-file", "both lifeguard.admin.token and lifeguard.admin.token-file are set",
+                    "keep one of them");
+        }
+        Optional<String> token = admin.token();
+        if (admin.tokenFile().isPresent()) {
+            try {
+                token = Optional.of(Files.readString(Path.of(admin.tokenFile().get())));
+            } catch (IOException e) {
+                throw new InvalidConfigException("lifeguard.admin.token-file", "cannot read '" + admin.tokenFile().get() + "'",
+                        "point it at a readable file that holds the token");
+            }
+        }
+        token = token.map(String::strip);
+        if (token.isPresent() && token.get().length() < 16) {
+            throw new InvalidConfigException(admin.tokenFile().isPresent() ? "lifeguard.admin.token-file" : "lifeguard.admin.token",
+                    "the admin token is shorter than 16 characters", "use a long random value, e.g. from: head -c 24 /dev/urandom | base64");
+        }
+        return token;
+    }
+}

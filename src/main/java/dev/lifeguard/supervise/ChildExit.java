@@ -1,0 +1,72 @@
+package dev.lifeguard.supervise;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import dev.lifeguard.probe.Cause;
+
+/**
+ * How the child ended, with the evidence. Immutable.
+ *
+ * @param status the status as a shell reports it: the exit code, or 128 + the signal's number
+ * @param oomKills OOM kills counted in the cgroup during the child's life, or -1 when the count is not available
+ * @param stoppedFor why Lifeguard itself stopped the child ({@link Cause#HUNG}, {@link Cause#RESTART_REQUESTED}), or null
+ *     when it ended on its own
+ * @param stopReason the details of that decision, or null
+ */
+public record ChildExit(long pid, int status, Instant at, Duration ran, long oomKills, Cause stoppedFor, String stopReason,
+        List<String> lastStdout, List<String> lastStderr) {
+
+    public ChildExit {
+        lastStdout = List.copyOf(lastStdout);
+        lastStderr = List.copyOf(lastStderr);
+    }
+
+    /** The signal that ended it, or 0: Java reports a death by signal as 128 + its number. */
+    public int signal() {
+        return status > 128 && status < 128 + 65 ? status - 128 : 0;
+    }
+
+    public boolean clean() {
+        return status == 0;
+    }
+
+    public Cause cause() {
+        if (stoppedFor != null) {
+            return stoppedFor;
+        }
+        if (status == 0) {
+            return Cause.EXITED;
+        }
+        if (signal() == 9 && oomKills > 0) {
+            return Cause.OOM_KILLED;
+        }
+        return signal() != 0 ? Cause.KILLED : Cause.CRASHED;
+    }
+
+    /** One line: how it ended and what the evidence says. */
+    public String describe() {
+        String how;
+        if (status == 0) {
+            how = "exited with status 0";
+        } else if (status == 127) {
+            how = "exited with status 127 (command not found)";
+        } else if (status == 126) {
+            how = "exited with status 126 (command not executable)";
+        } else if (signal() != 0) {
+            how = "was killed by " + Signals.name(signal()) + " (status " + status + ")";
+        } else {
+            how = "exited with status " + status;
+        }
+        String oom = oomKills > 0 ? "; the cgroup's oom_kill count rose by " + oomKills + ": the kernel's OOM killer took it"
+                : signal() == 9 && oomKills < 0 ? "; whether it was the OOM killer is unknown (no cgroup OOM count readable)" : "";
+        String when = stopReason != null ? " after Lifeguard stopped it (" + stopReason + ")" : "";
+        return "process " + pid + " " + how + when + " after running " + human(ran) + oom;
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s >= 120 ? s / 60 + "m" + s % 60 + "s" : s >= 1 ? s + "." + d.toMillisPart() / 100 + "s" : d.toMillis() + "ms";
+    }
+}

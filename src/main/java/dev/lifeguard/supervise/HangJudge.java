@@ -1,0 +1,55 @@
+package dev.lifeguard.supervise;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
+
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.probe.ProbeResult;
+
+/**
+ * Judges the upstream hung: alive, yet its probe has failed the way a hang fails (timeouts, a stopped process, or
+ * refusals on a port it used to serve) for the whole hang window. Not thread-safe: fed from one event loop.
+ */
+final class HangJudge {
+
+    private static final Set<Cause> HANG_LIKE = EnumSet.of(Cause.RESPONSE_TIMEOUT, Cause.CONNECT_TIMEOUT, Cause.STOPPED, Cause.HUNG);
+    private static final Set<Cause> GONE_QUIET = EnumSet.of(Cause.CONNECTION_REFUSED, Cause.CONNECTION_RESET, Cause.CONNECTION_CLOSED);
+
+    private final Duration hangAfter;
+    private boolean served;
+    private Instant failingSince;
+
+    HangJudge(Duration hangAfter) {
+        this.hangAfter = hangAfter;
+    }
+
+    void observe(ProbeResult result) {
+        if (result.ok()) {
+            served = true;
+            failingSince = null;
+        } else if (HANG_LIKE.contains(result.cause()) || served && GONE_QUIET.contains(result.cause())) {
+            if (failingSince == null) {
+                failingSince = result.at();
+            }
+        } else {
+            failingSince = null;
+        }
+    }
+
+    /** Since when the upstream has been failing like a hang, or null. */
+    Instant failingSince() {
+        return failingSince;
+    }
+
+    boolean hung(Instant now) {
+        return failingSince != null && !now.isBefore(failingSince.plus(hangAfter));
+    }
+
+    /** Forgets everything: a new process starts. */
+    void reset() {
+        served = false;
+        failingSince = null;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.lifeguard.supervise;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What {@code /proc/<pid>} says of a process at one moment: its scheduler state, CPU time, threads, open files and
+ * resident memory. Immutable; empty where {@code /proc} is not there (not Linux) or the process is gone.
+ *
+ * @param state R running, S sleeping, D uninterruptible I/O, T stopped, Z zombie
+ * @param cpuTicks user + system time in clock ticks (USER_HZ, 100 a second on Linux)
+ * @param openFiles -1 when not readable
+ * @param maxOpenFiles the soft limit, -1 when unlimited or unknown
+ */
+public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int openFiles, long maxOpenFiles, long rssKb,
+        long takenNanos) {
+
+    /** Linux's USER_HZ: what /proc/<pid>/stat counts CPU time in. */
+    static final int TICKS_PER_SECOND = 100;
+
+    public static Optional<ProcSnapshot> of(long pid) {
+        Path dir = Path.of("/proc", Long.toString(pid));
+        try {
+            String stat = Files.readString(dir.resolve("stat"));
+            // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            char state = f[0].charAt(0);
+            long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            int threads = Integer.parseInt(f[17]);
+            return Optional.of(new ProcSnapshot(pid, state, cpu, threads, openFiles(dir), maxOpenFiles(dir), rssKb(dir), System.nanoTime()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int openFiles(Path dir) {
+        try (Stream<Path> fds = Files.list(dir.resolve("fd"))) {
+            return (int) fds.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long maxOpenFiles(Path dir) {
+        try (Stream<String> lines = Files.lines(dir.resolve("limits"))) {
+            return lines.filter(l -> l.startsWith("Max open files")).findFirst()
+                    .map(l -> l.substring("Max open files".length()).strip().split("\\s+")[0])
+                    .filter(s -> s.chars().allMatch(Character::isDigit)).map(Long::parseLong).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long rssKb(Path dir) {
+        try (Stream<String> lines = Files.lines(dir.resolve("status"))) {
+            return lines.filter(l -> l.startsWith("VmRSS:")).findFirst()
+                    .map(l -> Long.parseLong(l.substring(6).strip().split("\\s+")[0])).orElse(-1L);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    public boolean stopped() {
+        return state == 'T' || state == 't';
+    }
+
+    /** The state letter as words. */
+    public String stateName() {
+        return switch (state) {
+            case 'R' -> "running (R)";
+            case 'S' -> "sleeping (S)";
+            case 'D' -> "in uninterruptible I/O (D)";
+            case 'T' -> "stopped by a signal (T)";
+            case 't' -> "stopped by a debugger (t)";
+            case 'Z' -> "a zombie (Z)";
+            default -> "in state " + state;
+        };
+    }
+
+    /** CPU use between an earlier snapshot and this one, as a share of one core. */
+    public double cpuShareSince(ProcSnapshot earlier) {
+        double seconds = (takenNanos - earlier.takenNanos) / 1e9;
+        return seconds <= 0 ? 0 : (cpuTicks - earlier.cpuTicks) / (double) TICKS_PER_SECOND / seconds;
+    }
+}

@@ -1,0 +1,513 @@
+package dev.lifeguard.supervise;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.interceptor.Interceptor;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.InvalidConfigException;
+import dev.lifeguard.config.LifeguardConfig;
+import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
+import dev.lifeguard.config.SupervisionSpec;
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.watch.CheckWatcher;
+import dev.lifeguard.watch.Verdict;
+import dev.lifeguard.watch.WatchListener;
+import dev.lifeguard.watch.Watchers;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Runs the wrapped command as a child, sees it exit the moment it does, judges it hung from the upstream's probes,
+ * gathers evidence, and restarts it with back-off within a budget. Every decision runs on one supervisor thread, which
+ * also spawns the child so that the child's parent-death signal stays tied to a thread that lives as long as
+ * Lifeguard. Public methods are thread-safe.
+ */
+@ApplicationScoped
+public class Supervisor implements WatchListener {
+
+    private static final Logger LOG = Logger.getLogger(Supervisor.class);
+    private static final int TAIL_LINES = 200;
+    private static final int HISTORY = 50;
+    private static final int EVIDENCE_LINES = 20;
+
+    private final LifeguardConfig config;
+    private final Watchers watchers;
+    private final Clock clock;
+    private final Instance<SupervisorListener> listeners;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lifeguard-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Deque<Incident> history = new ArrayDeque<>();
+    private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    private final OomCounter oom = OomCounter.detect();
+    private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
+
+    private SupervisionSpec spec;
+    private RestartPolicy policy;
+    private HangJudge hangJudge;
+    private List<String> command = List.of();
+    private List<String> launcher = List.of();
+    private volatile ChildState state = ChildState.NONE;
+    private volatile Child child;
+    private volatile ChildExit lastExit;
+    private volatile boolean judgedHung;
+    private volatile boolean shuttingDown;
+
+    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
+        this.config = config;
+        this.watchers = watchers;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    /** A running child and what is known of it; the stop fields are written on the supervisor thread only. */
+    private static final class Child {
+        final Process process;
+        final Instant started;
+        final LineTail out = new LineTail(TAIL_LINES);
+        final LineTail err = new LineTail(TAIL_LINES);
+        final long oomBefore;
+        Cause stoppedFor;
+        String stopReason;
+        List<String> stopEvidence = List.of();
+
+        Child(Process process, Instant started, long oomBefore) {
+            this.process = process;
+            this.started = started;
+            this.oomBefore = oomBefore;
+        }
+
+        long pid() {
+            return process.pid();
+        }
+    }
+
+    void validate(@Observes StartupEvent event) {
+        try {
+            spec = SupervisionSpec.from(config);
+        } catch (InvalidConfigException e) {
+            throw new ConfigurationException("Invalid configuration: " + e.getMessage());
+        }
+        policy = new RestartPolicy(spec);
+        hangJudge = new HangJudge(spec.hangAfter());
+    }
+
+    /** Starts supervising {@code command}; returns at once. */
+    public void start(List<String> command) {
+        this.command = List.copyOf(command);
+        this.launcher = launcher();
+        CheckWatcher upstream = watchers.upstreamWatcher();
+        upstream.diagnoseWith(this::diagnose);
+        LOG.infof("Wrapping: %s (restart %s, grace %s, hang after %s, back-off %s to %s, at most %d restarts in %s; OOM evidence: %s)",
+                String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), CheckSpecs.human(spec.grace()),
+                CheckSpecs.human(spec.hangAfter()), CheckSpecs.human(spec.backoff()), CheckSpecs.human(spec.backoffMax()),
+                spec.maxRestarts(), CheckSpecs.human(spec.window()), oom.source());
+        thread.execute(this::spawn);
+    }
+
+    /**
+     * setsid puts the child in its own process group (signals reach its descendants too); setpriv --pdeathsig makes
+     * the kernel send it SIGTERM if Lifeguard dies, even by SIGKILL. Both come with util-linux; without them the
+     * child is signalled alone and outlives a SIGKILLed Lifeguard.
+     */
+    private static List<String> launcher() {
+        List<String> prefix = new ArrayList<>();
+        if (onPath("setsid")) {
+            prefix.add("setsid");
+        }
+        if (onPath("setpriv")) {
+            prefix.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
+        }
+        if (prefix.size() < 5) {
+            LOG.warnf("setsid or setpriv (util-linux) is missing: the child will not get its own process group or will outlive "
+                    + "Lifeguard if Lifeguard is SIGKILLed; install util-linux in the image to fix this");
+        }
+        return prefix;
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public boolean wrapping() {
+        return !command.isEmpty();
+    }
+
+    public ChildState state() {
+        return state;
+    }
+
+    /** The child's PID, or -1. */
+    public long pid() {
+        Child c = child;
+        return c == null || state == ChildState.BACKING_OFF || state == ChildState.CRASH_LOOP ? -1 : c.pid();
+    }
+
+    public List<String> command() {
+        return command;
+    }
+
+    public Optional<ChildExit> lastExit() {
+        return Optional.ofNullable(lastExit);
+    }
+
+    /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
+    public boolean upstreamDead() {
+        return judgedHung || state == ChildState.CRASH_LOOP;
+    }
+
+    public synchronized List<Incident> history() {
+        return new ArrayList<>(history);
+    }
+
+    /** Completes with the child's status once it has ended for good. */
+    public CompletableFuture<Integer> endedForGood() {
+        return endedForGood;
+    }
+
+    /** Restarts the child now, whatever its state; resets the back-off and the budget. */
+    public void restartNow(String reason) {
+        thread.execute(() -> {
+            if (!wrapping() || shuttingDown) {
+                return;
+            }
+            policy.reset();
+            Child c = child;
+            if (c != null && c.process.isAlive()) {
+                stop(c, Cause.RESTART_REQUESTED, reason, List.of());
+            } else {
+                spawn();
+            }
+        });
+    }
+
+    private void spawn() {
+        if (shuttingDown) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(command);
+        Process process;
+        try {
+            process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            // Only the launcher can fail here; the command itself failing shows as exit status 126/127.
+            LOG.errorf("Cannot start %s: %s", String.join(" ", argv), e.getMessage());
+            Quarkus.asyncExit(127);
+            return;
+        }
+        Child c = new Child(process, clock.instant(), oom.read().orElse(-1));
+        OutputPump.start("child-stdout", process.getInputStream(), stdout, c.out);
+        OutputPump.start("child-stderr", process.getErrorStream(), stderr, c.err);
+        child = c;
+        state = ChildState.RUNNING;
+        judgedHung = false;
+        thread.execute(hangJudge::reset);
+        LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
+        process.onExit().thenRun(() -> thread.execute(() -> exited(c)));
+    }
+
+    private void exited(Child c) {
+        OptionalLong oomNow = oom.read();
+        long oomKills = c.oomBefore < 0 || oomNow.isEmpty() ? -1 : oomNow.getAsLong() - c.oomBefore;
+        ChildExit exit = new ChildExit(c.pid(), c.process.exitValue(), clock.instant(), Duration.between(c.started, clock.instant()),
+                oomKills, c.stoppedFor, c.stopReason, c.out.last(EVIDENCE_LINES), c.err.last(EVIDENCE_LINES));
+        lastExit = exit;
+        Cause cause = exit.cause();
+        if (shuttingDown) {
+            state = ChildState.EXITED;
+            LOG.infof("The child %s", exit.describe());
+            endedForGood.complete(exit.status());
+            return;
+        }
+        watchers.upstreamWatcher().fail(ProbeResult.failed(cause, exit.describe(), exit.ran(), exit.at(), exit.status()));
+        boolean endForGood = spec.policy() == RestartPolicyKind.NEVER
+                || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null;
+        List<String> evidence = evidence(c, exit);
+        if (endForGood) {
+            state = ChildState.EXITED;
+            record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; restart policy " + spec.policy() + ": not restarting",
+                    evidence, -1));
+            endedForGood.complete(exit.status());
+            Quarkus.asyncExit(exit.status());
+            return;
+        }
+        Optional<Duration> delay = policy.onDeath(exit.at());
+        if (delay.isEmpty()) {
+            state = ChildState.CRASH_LOOP;
+            String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + CheckSpecs.human(spec.window())
+                    + " spent the budget: not restarting until POST /lifeguard/admin/restart";
+            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, evidence, -1));
+            watchers.upstreamWatcher().fail(ProbeResult.failed(Cause.CRASH_LOOP, why, exit.ran(), exit.at(), exit.status()));
+            return;
+        }
+        state = ChildState.BACKING_OFF;
+        // A restart an operator asked for is not a failure: no back-off.
+        long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
+        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), evidence, restartIn));
+        thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
+    }
+
+    private static List<String> evidence(Child c, ChildExit exit) {
+        List<String> lines = new ArrayList<>(c.stopEvidence);
+        exit.lastStderr().forEach(l -> lines.add("stderr: " + l));
+        exit.lastStdout().forEach(l -> lines.add("stdout: " + l));
+        return lines;
+    }
+
+    private synchronized void record(Incident incident) {
+        if (history.size() == HISTORY) {
+            history.removeFirst();
+        }
+        history.addLast(incident);
+        if (incident.cause() == Cause.EXITED && incident.restartIn() < 0) {
+            LOG.infof("%s", incident.explanation());
+        } else {
+            LOG.warnf("[%s] %s%s. Advice: %s", incident.cause().code(), incident.explanation(),
+                    incident.restartIn() >= 0 ? "; restarting in " + CheckSpecs.human(Duration.ofMillis(incident.restartIn())) : "",
+                    incident.cause().advice());
+        }
+        listeners.forEach(l -> l.incident(incident));
+    }
+
+    /** Refines a failed upstream probe with what the supervisor knows; runs on the watcher's event loop. */
+    private ProbeResult diagnose(ProbeResult failed) {
+        ChildState s = state;
+        ChildExit exit = lastExit;
+        if (s == ChildState.CRASH_LOOP && exit != null) {
+            return ProbeResult.failed(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), failed.latency(), failed.at(), exit.status());
+        }
+        if ((s == ChildState.BACKING_OFF || s == ChildState.EXITED) && exit != null) {
+            return ProbeResult.failed(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""),
+                    failed.latency(), failed.at(), exit.status());
+        }
+        Child c = child;
+        if (s == ChildState.RUNNING && c != null) {
+            Optional<ProcSnapshot> proc = ProcSnapshot.of(c.pid());
+            if (proc.isPresent() && proc.get().stopped()) {
+                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + proc.get().stateName() + "; the probe: "
+                        + failed.cause().code() + " (" + failed.detail() + ")", failed.latency(), failed.at(), failed.status());
+            }
+        }
+        return failed;
+    }
+
+    /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
+    @Override
+    public void probed(Verdict verdict) {
+        if (!verdict.spec().isUpstream() || hangJudge == null) {
+            return;
+        }
+        ProbeResult last = verdict.last();
+        thread.execute(() -> judge(last, verdict));
+    }
+
+    private Instant hangStartedAt;
+    private ProcSnapshot hangStartSnapshot;
+
+    /** Without a child, only judges (for {@code /lifeguard/upstream/live}); with one, also acts. */
+    private void judge(ProbeResult last, Verdict verdict) {
+        Child c = child;
+        if (wrapping() && (state != ChildState.RUNNING || c == null || last.at().isBefore(c.started))) {
+            return;
+        }
+        hangJudge.observe(last);
+        if (verdict.ready()) {
+            policy.healthy(verdict.since(), last.at());
+        }
+        Instant since = hangJudge.failingSince();
+        boolean hung = hangJudge.hung(last.at());
+        if (!wrapping()) {
+            if (hung && !judgedHung) {
+                LOG.warnf("upstream judged hung: its probe failed (%s) for %s; /lifeguard/upstream/live answers 503", last.cause().code(),
+                        CheckSpecs.human(Duration.between(since, last.at())));
+            } else if (!hung && judgedHung) {
+                LOG.infof("upstream no longer hung: /lifeguard/upstream/live answers 200");
+            }
+            judgedHung = hung;
+            return;
+        }
+        if (since == null) {
+            hangStartedAt = null;
+            return;
+        }
+        if (!since.equals(hangStartedAt)) {
+            hangStartedAt = since;
+            hangStartSnapshot = ProcSnapshot.of(c.pid()).orElse(null);
+        }
+        if (hung) {
+            judgedHung = true;
+            killHung(c, last, Duration.between(since, last.at()));
+        }
+    }
+
+    private void killHung(Child c, ProbeResult last, Duration failingFor) {
+        List<String> evidence = new ArrayList<>();
+        Optional<ProcSnapshot> now = ProcSnapshot.of(c.pid());
+        String kind = now.map(p -> describeHang(p, hangStartSnapshot, evidence)).orElse("not answering");
+        if (spec.threadDump() && isJvm(c)) {
+            List<String> dump = threadDump(c);
+            if (dump.stream().anyMatch(l -> l.contains("Found one Java-level deadlock") || l.contains("Found 1 deadlock"))) {
+                kind = "deadlocked (the JVM found a Java-level deadlock)";
+            }
+            evidence.add("thread dump: " + (dump.isEmpty() ? "none arrived within 2s of SIGQUIT" : dump.size() + " lines"));
+            dump.forEach(l -> evidence.add("  " + l));
+        }
+        String why = "process " + c.pid() + " is " + kind + ": the probe failed (" + last.cause().code() + ": " + last.detail()
+                + ") for " + CheckSpecs.human(failingFor);
+        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", evidence.subList(0, Math.min(evidence.size(), 12))));
+        stop(c, Cause.HUNG, why, evidence);
+    }
+
+    private static String describeHang(ProcSnapshot now, ProcSnapshot start, List<String> evidence) {
+        evidence.add("state: " + now.stateName());
+        double cpu = start == null ? -1 : now.cpuShareSince(start);
+        if (cpu >= 0) {
+            evidence.add(String.format("cpu: %.0f%% of a core over the hang window", cpu * 100));
+        }
+        evidence.add("threads: " + now.threads());
+        evidence.add("open files: " + now.openFiles() + (now.maxOpenFiles() > 0 ? " of " + now.maxOpenFiles() : ""));
+        evidence.add("resident memory: " + now.rssKb() / 1024 + " MiB");
+        if (now.stopped()) {
+            return "stopped (state T: SIGSTOP or a debugger)";
+        }
+        if (now.state() == 'D') {
+            return "stuck in uninterruptible I/O (state D)";
+        }
+        if (now.maxOpenFiles() > 0 && now.openFiles() >= now.maxOpenFiles() - 1) {
+            return "out of file descriptors (" + now.openFiles() + " open, limit " + now.maxOpenFiles() + ")";
+        }
+        if (cpu > 0.8 || now.state() == 'R') {
+            return "busy (burning CPU without answering: a busy loop or overload)";
+        }
+        return "blocked (asleep without answering: a deadlock or a wait on something that never comes)";
+    }
+
+    private static boolean isJvm(Child c) {
+        return c.process.info().command().map(cmd -> cmd.endsWith("/java") || cmd.equals("java")).orElse(false);
+    }
+
+    /** Sends SIGQUIT and collects the dump the JVM prints on its stdout. */
+    private List<String> threadDump(Child c) {
+        long mark = c.out.position();
+        if (!Signals.send("QUIT", c.pid(), false)) {
+            return List.of();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long lastCount = -1;
+        while (System.nanoTime() < deadline) {
+            long count = c.out.position() - mark;
+            boolean started = c.out.since(mark).stream().anyMatch(l -> l.startsWith("Full thread dump"));
+            if (started && count == lastCount) {
+                break;
+            }
+            lastCount = count;
+            pause(200);
+        }
+        return c.out.since(mark);
+    }
+
+    /** SIGTERM to the child's group (and SIGCONT, so a stopped child can act on it), the grace, then SIGKILL. */
+    private void stop(Child c, Cause stopFor, String reason, List<String> evidence) {
+        if (c.stoppedFor == null) {
+            c.stoppedFor = stopFor;
+            c.stopReason = reason;
+            c.stopEvidence = List.copyOf(evidence);
+        }
+        state = ChildState.STOPPING;
+        boolean group = launcher.contains("setsid");
+        LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, CheckSpecs.human(spec.grace()));
+        if (!Signals.send("TERM", c.pid(), group)) {
+            c.process.destroy();
+        }
+        Signals.send("CONT", c.pid(), group);
+        try {
+            c.process.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), CheckSpecs.human(spec.grace()));
+            if (!Signals.send("KILL", c.pid(), group)) {
+                c.process.descendants().forEach(ProcessHandle::destroyForcibly);
+                c.process.destroyForcibly();
+            }
+        } catch (Exception e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */
+    void shutdown(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) ShutdownEvent event) {
+        if (!wrapping()) {
+            return;
+        }
+        shuttingDown = true;
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            Child c = child;
+            if (c != null && c.process.isAlive()) {
+                stop(c, null, "Lifeguard is shutting down", List.of());
+            }
+        }, thread);
+        try {
+            done.get(spec == null ? 30_000 : spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            Child c = child;
+            if (c != null) {
+                c.process.onExit().get(5, TimeUnit.SECONDS);
+                endedForGood.complete(c.process.exitValue());
+            }
+        } catch (Exception e) {
+            LOG.warnf("The child did not end in time: %s", e.toString());
+        }
+        thread.shutdownNow();
+        if (endedForGood.isDone()) {
+            // A JVM stopped by a signal exits with 128 + that signal whatever its code returns; only halt() can pass
+            // the child's status on, as a supervisor must.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(endedForGood.join());
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

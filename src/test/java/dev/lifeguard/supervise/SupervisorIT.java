@@ -1,0 +1,222 @@
+package dev.lifeguard.supervise;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.testing.Ports;
+import dev.lifeguard.testing.WrappedAgent;
+import io.restassured.path.json.JsonPath;
+
+/** Wrap mode end to end: the packaged Lifeguard supervising a real JVM child, with real signals. */
+class SupervisorIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static Map<String, String> settings(int port, String... more) {
+        Map<String, String> s = new HashMap<>(Map.of(
+                "lifeguard.upstream.url", "http://127.0.0.1:" + port + "/health",
+                "lifeguard.upstream.interval", "250ms",
+                "lifeguard.upstream.timeout", "250ms",
+                "lifeguard.upstream.startup-grace", "30s",
+                "lifeguard.restart.backoff", "200ms",
+                "lifeguard.restart.grace", "2s",
+                "lifeguard.restart.hang-after", "2s"));
+        for (int i = 0; i < more.length; i += 2) {
+            s.put(more[i], more[i + 1]);
+        }
+        return s;
+    }
+
+    private static WrappedAgent wrapTestUpstream(String... more) throws Exception {
+        int port = Ports.closed();
+        WrappedAgent agent = WrappedAgent.start(settings(port, more), WrappedAgent.testUpstream(port));
+        awaitReady(agent);
+        return agent;
+    }
+
+    private static void awaitReady(WrappedAgent agent) {
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
+    }
+
+    private static JsonPath awaitRestart(WrappedAgent agent, String cause) {
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getList("supervisor.restarts.cause"), hasItem(cause)));
+        return agent.status();
+    }
+
+    @Test
+    void restartsAChildThatCrashesAndReportsItsExitCode() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            long first = agent.childPid();
+            agent.http().get("/q/health/ready").then().statusCode(200);
+            crash(agent, 3);
+            JsonPath status = awaitRestart(agent, "crashed");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("exited with status 3"));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem("stderr: test-upstream: crashing with status 3"));
+            awaitReady(agent);
+            assertThat(agent.childPid(), not(equalTo(first)));
+            agent.http().get("/q/metrics").then().body(containsString("lifeguard_restarts_total{reason=\"crashed\"} 1.0"));
+        }
+    }
+
+    @Test
+    void namesTheSignalThatKilledTheChild() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            WrappedAgent.signal("KILL", agent.childPid());
+            JsonPath status = awaitRestart(agent, "killed");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("killed by SIGKILL (status 137)"));
+            awaitReady(agent);
+        }
+    }
+
+    @Test
+    void reportsAStoppedChildAtOnceThenRestartsItAsHung() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.hang-after", "3s")) {
+            long pid = agent.childPid();
+            WrappedAgent.signal("STOP", pid);
+            // Readiness names the stop from the first failed probe on, well before the hang timer.
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("stopped")));
+            assertThat(agent.status().getList("supervisor.restarts"), is(List.of()));
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("stopped (state T"));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem("state: stopped by a signal (T)"));
+            awaitReady(agent);
+            assertThat(agent.childPid(), not(equalTo(pid)));
+        }
+    }
+
+    @Test
+    void restartsADeadlockedJvmWithAThreadDumpAsEvidence() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/deadlock").then().statusCode(200);
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("deadlocked"));
+            List<String> evidence = status.getList("supervisor.restarts[0].evidence");
+            assertThat(evidence, hasItem(containsString("Found one Java-level deadlock")));
+            assertThat(evidence, hasItem(containsString("deadlock-left-then-right")));
+            assertThat(agent.http().get("/lifeguard/upstream/live").statusCode(), is(200));
+            awaitReady(agent);
+        }
+    }
+
+    @Test
+    void sendsSigkillAfterTheGraceWhenTheChildIgnoresSigterm() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
+                WrappedAgent.testUpstream(port, "--ignore-sigterm"))) {
+            awaitReady(agent);
+            WrappedAgent.signal("TERM", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            assertEquals(137, agent.process().exitValue(), "Lifeguard exits with the child's status: killed by SIGKILL");
+            assertThat(agent.stdout(), containsString("test-upstream: ignoring SIGTERM"));
+            assertThat(agent.stdout(), containsString("ignored SIGTERM for 1s: SIGKILL"));
+        }
+    }
+
+    @Test
+    void stopsTheChildGracefullyOnSigtermAndExitsWithItsStatus() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port),
+                List.of("sh", "-c", "trap 'echo child got SIGTERM; exit 7' TERM; echo child started; while :; do sleep 0.05; done"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child started")));
+            WrappedAgent.signal("TERM", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            assertEquals(7, agent.process().exitValue());
+            assertThat(agent.stdout(), containsString("child got SIGTERM"));
+        }
+    }
+
+    @Test
+    void stopsRestartingWhenTheBudgetIsSpent() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.max-restarts", "2", "lifeguard.restart.backoff", "100ms"),
+                WrappedAgent.testUpstream(port, "--exit=5"))) {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("crash_loop", agent.status().getString("supervisor.state")));
+            JsonPath status = agent.status();
+            assertThat(status.getList("supervisor.restarts.cause"), equalTo(List.of("crashed", "crashed", "crash_loop")));
+            assertThat(status.getString("upstream.cause"), equalTo("crash_loop"));
+            agent.http().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("crash_loop"));
+            agent.http().get("/lifeguard/upstream/live").then().statusCode(503).body("cause", equalTo("crash_loop"));
+            agent.http().get("/q/health/live").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void forwardsAFloodOfOutputWholeAndInOrder() throws Exception {
+        int lines = 200_000;
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/flood?lines=" + lines).then().statusCode(200);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("flood-out " + (lines - 1) + " ")));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stderr(), containsString("flood-err " + (lines - 1) + " ")));
+            assertInOrder(agent.stdout(), "flood-out ", lines);
+            assertInOrder(agent.stderr(), "flood-err ", lines);
+        }
+    }
+
+    @Test
+    void admitsRestartsOnlyWithTheBearerToken() throws Exception {
+        String token = "s3cret-token-for-tests-0123456789";
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.admin.token", token)) {
+            agent.http().post("/lifeguard/admin/restart").then().statusCode(401);
+            agent.http().header("Authorization", "Bearer wrong-token-wrong-token").post("/lifeguard/admin/restart").then().statusCode(401);
+            long before = agent.childPid();
+            agent.http().header("Authorization", "Bearer " + token).post("/lifeguard/admin/restart").then().statusCode(202);
+            awaitRestart(agent, "restart_requested");
+            awaitReady(agent);
+            assertThat(agent.childPid(), not(equalTo(before)));
+        }
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            agent.http().header("Authorization", "Bearer anything-at-all-here").post("/lifeguard/admin/restart").then().statusCode(403)
+                    .body("error", containsString("lifeguard.admin.token"));
+        }
+    }
+
+    @Test
+    void theChildEndsWhenLifeguardIsKilled() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            ProcessHandle child = ProcessHandle.of(agent.childPid()).orElseThrow();
+            WrappedAgent.signal("KILL", agent.pid());
+            await().atMost(WAIT).until(() -> !child.isAlive());
+        }
+    }
+
+    private static void crash(WrappedAgent agent, int code) {
+        agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/crash?code=" + code);
+    }
+
+    private static int upstreamPort(WrappedAgent agent) {
+        String target = agent.status().getString("upstream.target");
+        return Integer.parseInt(target.replaceAll(".*:(\\d+)/.*", "$1"));
+    }
+
+    private static void assertInOrder(String output, String prefix, int lines) {
+        int next = 0;
+        for (String line : output.split("\n")) {
+            int at = line.indexOf(prefix);
+            if (at >= 0) {
+                String rest = line.substring(at + prefix.length());
+                int number = Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
+                assertEquals(next, number, "line " + next + " of " + prefix.strip() + " is missing or out of order");
+                next++;
+            }
+        }
+        assertThat(next, allOf(greaterThan(0), equalTo(lines)));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.lifeguard.testing;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A small service for Lifeguard to wrap in tests, run as its own JVM:
+ * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--exit=CODE]}.
+ * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
+ * two threads and makes {@code /health} wait on them, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
+ * writes N numbered lines to stdout and to stderr.
+ */
+public final class TestUpstream {
+
+    private static final Object LEFT = new Object();
+    private static final Object RIGHT = new Object();
+    private static volatile boolean busy;
+
+    private TestUpstream() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        for (String arg : args) {
+            if (arg.equals("--ignore-sigterm")) {
+                sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.out.println("test-upstream: ignoring SIGTERM"));
+            } else if (arg.startsWith("--exit=")) {
+                System.err.println("test-upstream: failing at start-up on purpose");
+                Runtime.getRuntime().halt(Integer.parseInt(arg.substring(7)));
+            }
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/health", TestUpstream::health);
+        server.createContext("/crash", exchange -> {
+            int code = Integer.parseInt(query(exchange.getRequestURI(), "code", "1"));
+            System.err.println("test-upstream: crashing with status " + code);
+            respond(exchange, 200, "bye");
+            Runtime.getRuntime().halt(code);
+        });
+        server.createContext("/deadlock", exchange -> {
+            deadlock();
+            respond(exchange, 200, "deadlocked");
+        });
+        server.createContext("/busy", exchange -> {
+            busy = true;
+            respond(exchange, 200, "busy");
+        });
+        server.createContext("/flood", exchange -> {
+            int lines = Integer.parseInt(query(exchange.getRequestURI(), "lines", "1000"));
+            flood(lines);
+            respond(exchange, 200, "flooded");
+        });
+        server.start();
+        System.out.println("test-upstream: serving on 127.0.0.1:" + port);
+    }
+
+    private static void health(HttpExchange exchange) throws IOException {
+        synchronized (LEFT) {
+            while (busy) {
+                Thread.onSpinWait();
+            }
+        }
+        respond(exchange, 200, "ok");
+    }
+
+    private static void deadlock() {
+        CountDownLatch bothHold = new CountDownLatch(2);
+        Thread a = new Thread(() -> lockBoth(LEFT, RIGHT, bothHold), "deadlock-left-then-right");
+        Thread b = new Thread(() -> lockBoth(RIGHT, LEFT, bothHold), "deadlock-right-then-left");
+        a.setDaemon(true);
+        b.setDaemon(true);
+        a.start();
+        b.start();
+    }
+
+    private static void lockBoth(Object first, Object second, CountDownLatch bothHold) {
+        synchronized (first) {
+            bothHold.countDown();
+            try {
+                bothHold.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (second) {
+                System.out.println("test-upstream: never printed");
+            }
+        }
+    }
+
+    private static void flood(int lines) {
+        Thread err = new Thread(() -> write(System.err, "flood-err ", lines));
+        err.start();
+        write(System.out, "flood-out ", lines);
+        try {
+            err.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void write(PrintStream stream, String prefix, int lines) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            sb.append(prefix).append(i).append(" the quick brown fox jumps over the lazy dog\n");
+            if (sb.length() > 32 * 1024) {
+                stream.print(sb);
+                sb.setLength(0);
+            }
+        }
+        stream.print(sb);
+        stream.flush();
+    }
+
+    private static String query(URI uri, String name, String fallback) {
+        String q = uri.getQuery();
+        if (q != null) {
+            for (String pair : q.split("&")) {
+                if (pair.startsWith(name + "=")) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+        }
+        return fallback;
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

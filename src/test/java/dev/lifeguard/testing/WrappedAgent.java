@@ -1,0 +1,113 @@
+package dev.lifeguard.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The packaged Lifeguard as a real process wrapping a real command, with its stdout and stderr captured to files.
+ * Closing it kills what is still running, by PID.
+ */
+public final class WrappedAgent implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path stdout;
+    private final Path stderr;
+
+    private WrappedAgent(Process process, int port, Path stdout, Path stderr) {
+        this.process = process;
+        this.port = port;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** The test upstream's command line, serving on {@code port}. */
+    public static List<String> testUpstream(int port, String... flags) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx32m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", Path.of("target", "test-classes").toString(),
+                TestUpstream.class.getName(), Integer.toString(port)));
+        cmd.addAll(List.of(flags));
+        return cmd;
+    }
+
+    /** Starts Lifeguard with the given settings ({@code key=value}) wrapping {@code command}. */
+    public static WrappedAgent start(Map<String, String> settings, List<String> command) throws IOException {
+        int port = Ports.closed();
+        List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port));
+        settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
+        ProcessBuilder pb = Agent.command(props, Map.of());
+        pb.redirectErrorStream(false);
+        pb.command().add("--");
+        pb.command().addAll(command);
+        Path out = Files.createTempFile("lifeguard-stdout", ".log");
+        Path err = Files.createTempFile("lifeguard-stderr", ".log");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
+        return new WrappedAgent(pb.start(), port, out, err);
+    }
+
+    public RequestSpecification http() {
+        return given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    public JsonPath status() {
+        return http().get("/lifeguard/status").then().statusCode(200).extract().jsonPath();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The wrapped child's PID as Lifeguard reports it, -1 while there is none. */
+    public long childPid() {
+        return status().getLong("supervisor.pid");
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String stdout() throws IOException {
+        return Files.readString(stdout);
+    }
+
+    public Path stdoutFile() {
+        return stdout;
+    }
+
+    public String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    /** Sends a signal (a name such as STOP) to a process with the system's kill. */
+    public static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(pid)).inheritIO().start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -s " + name + " " + pid + " failed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        all.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+    }
+}
