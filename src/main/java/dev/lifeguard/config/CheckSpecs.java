@@ -50,8 +50,8 @@ public final class CheckSpecs {
         positive(prefix + "timeout", c.timeout(), "1s");
         if (c.timeout().compareTo(c.interval()) > 0) {
             throw new InvalidConfigException(prefix + "timeout",
-                    "the timeout (" + human(c.timeout()) + ") is longer than the interval (" + human(c.interval()) + "), so probes would overlap",
-                    "set it at most equal to " + prefix + "interval, e.g. " + human(c.interval()));
+                    "the timeout (" + Durations.exact(c.timeout()) + ") is longer than the interval (" + Durations.exact(c.interval()) + "), so probes would overlap",
+                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(c.interval()));
         }
         atLeastOne(prefix + "failure-threshold", c.failureThreshold());
         atLeastOne(prefix + "success-threshold", c.successThreshold());
@@ -128,7 +128,7 @@ public final class CheckSpecs {
 
     static void positive(String key, Duration d, String example) {
         if (d.isZero() || d.isNegative()) {
-            throw new InvalidConfigException(key, "must be positive, not " + human(d), "write e.g. " + example + " or 500ms");
+            throw new InvalidConfigException(key, "must be positive, not " + Durations.exact(d), "write e.g. " + example + " or 500ms");
         }
     }
 
@@ -138,9 +138,4 @@ public final class CheckSpecs {
         }
     }
 
-    /** A duration as a user writes it: {@code 500ms}, {@code 2s}. */
-    public static String human(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
 }

@@ -24,7 +24,7 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
         CheckSpecs.positive(p + "reset-after", r.resetAfter(), "60s");
         CheckSpecs.positive(p + "window", r.window(), "10m");
         if (r.backoffMax().compareTo(r.backoff()) < 0) {
-            throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + CheckSpecs.human(r.backoff()) + ")",
+            throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + Durations.exact(r.backoff()) + ")",
                     "set it at least to the first back-off, e.g. 30s");
         }
         if (r.maxRestarts() < 0) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,7 +63,7 @@ final class ExecProbe implements Probe {
         vertx.cancelTimer(timer);
         Duration latency = Duration.ofNanos(System.nanoTime() - started);
         if (killed.get()) {
-            return ProbeResult.failed(Cause.EXEC_TIMEOUT, "killed after " + CheckSpecs.human(Duration.ofMillis(timeoutMillis)) + output, latency, clock.instant(), 0);
+            return ProbeResult.failed(Cause.EXEC_TIMEOUT, "killed after " + Durations.exact(Duration.ofMillis(timeoutMillis)) + output, latency, clock.instant(), 0);
         }
         if (exit != 0) {
             return ProbeResult.failed(Cause.EXEC_FAILED, "exit status " + exit + output, latency, clock.instant(), exit);

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -180,7 +181,7 @@ final class HttpProbe implements Probe {
                 case AWAITING_RESPONSE -> "waiting for the response";
                 case READING_BODY -> "reading the response body";
             };
-            finish(ProbeResult.failed(at.timeoutCause(), "no progress within " + CheckSpecs.human(Duration.ofMillis(timeoutMillis))
+            finish(ProbeResult.failed(at.timeoutCause(), "no progress within " + Durations.exact(Duration.ofMillis(timeoutMillis))
                     + " while " + what, elapsed(), clock.instant(), 0));
         }
 

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,7 +39,7 @@ final class TcpProbe implements Probe {
         Promise<ProbeResult> result = Promise.promise();
         Phase[] phase = { Phase.RESOLVING };
         long timer = vertx.setTimer(timeoutMillis, id -> result.tryComplete(ProbeResult.failed(phase[0].timeoutCause(),
-                "no progress within " + CheckSpecs.human(Duration.ofMillis(timeoutMillis)) + " while "
+                "no progress within " + Durations.exact(Duration.ofMillis(timeoutMillis)) + " while "
                         + (phase[0] == Phase.RESOLVING ? "resolving '" + target.host() + "'" : "connecting to " + target.host() + ":" + target.port()),
                 Duration.ofNanos(System.nanoTime() - started), clock.instant(), 0)));
         resolver.resolve(target.host())

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.probe.Cause;
 
 /**
@@ -61,12 +62,10 @@ public record ChildExit(long pid, int status, Instant at, Duration ran, long oom
         }
         String oom = oomKills > 0 ? "; the cgroup's oom_kill count rose by " + oomKills + ": the kernel's OOM killer took it"
                 : signal() == 9 && oomKills < 0 ? "; whether it was the OOM killer is unknown (no cgroup OOM count readable)" : "";
-        String when = stopReason != null ? " after Lifeguard stopped it (" + stopReason + ")" : "";
-        return "process " + pid + " " + how + when + " after running " + human(ran) + oom;
-    }
-
-    private static String human(Duration d) {
-        long s = d.toSeconds();
-        return s >= 120 ? s / 60 + "m" + s % 60 + "s" : s >= 1 ? s + "." + d.toMillisPart() / 100 + "s" : d.toMillis() + "ms";
+        if (stopReason != null) {
+            return "process " + pid + " was stopped by Lifeguard after running " + Durations.elapsed(ran) + " ("
+                    + (signal() != 0 ? Signals.name(signal()) : "exit status " + status) + "): " + stopReason;
+        }
+        return "process " + pid + " " + how + " after running " + Durations.elapsed(ran) + oom;
     }
 }

@@ -30,6 +30,7 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
@@ -131,9 +132,9 @@ public class Supervisor implements WatchListener {
         CheckWatcher upstream = watchers.upstreamWatcher();
         upstream.diagnoseWith(this::diagnose);
         LOG.infof("Wrapping: %s (restart %s, grace %s, hang after %s, back-off %s to %s, at most %d restarts in %s; OOM evidence: %s)",
-                String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), CheckSpecs.human(spec.grace()),
-                CheckSpecs.human(spec.hangAfter()), CheckSpecs.human(spec.backoff()), CheckSpecs.human(spec.backoffMax()),
-                spec.maxRestarts(), CheckSpecs.human(spec.window()), oom.source());
+                String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
+                Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
+                spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
         thread.execute(this::spawn);
     }
 
@@ -272,7 +273,7 @@ public class Supervisor implements WatchListener {
         Optional<Duration> delay = policy.onDeath(exit.at());
         if (delay.isEmpty()) {
             state = ChildState.CRASH_LOOP;
-            String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + CheckSpecs.human(spec.window())
+            String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + Durations.exact(spec.window())
                     + " spent the budget: not restarting until POST /lifeguard/admin/restart";
             record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, evidence, -1));
             watchers.upstreamWatcher().fail(ProbeResult.failed(Cause.CRASH_LOOP, why, exit.ran(), exit.at(), exit.status()));
@@ -301,7 +302,7 @@ public class Supervisor implements WatchListener {
             LOG.infof("%s", incident.explanation());
         } else {
             LOG.warnf("[%s] %s%s. Advice: %s", incident.cause().code(), incident.explanation(),
-                    incident.restartIn() >= 0 ? "; restarting in " + CheckSpecs.human(Duration.ofMillis(incident.restartIn())) : "",
+                    incident.restartIn() >= 0 ? "; restarting in " + Durations.exact(Duration.ofMillis(incident.restartIn())) : "",
                     incident.cause().advice());
         }
         listeners.forEach(l -> l.incident(incident));
@@ -322,8 +323,8 @@ public class Supervisor implements WatchListener {
         if (s == ChildState.RUNNING && c != null) {
             Optional<ProcSnapshot> proc = ProcSnapshot.of(c.pid());
             if (proc.isPresent() && proc.get().stopped()) {
-                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + proc.get().stateName() + "; the probe: "
-                        + failed.cause().code() + " (" + failed.detail() + ")", failed.latency(), failed.at(), failed.status());
+                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + proc.get().stateName() + " (the probe: "
+                        + failed.cause().code() + ")", failed.latency(), failed.at(), failed.status());
             }
         }
         return failed;
@@ -357,7 +358,7 @@ public class Supervisor implements WatchListener {
         if (!wrapping()) {
             if (hung && !judgedHung) {
                 LOG.warnf("upstream judged hung: its probe failed (%s) for %s; /lifeguard/upstream/live answers 503", last.cause().code(),
-                        CheckSpecs.human(Duration.between(since, last.at())));
+                        Durations.elapsed(Duration.between(since, last.at())));
             } else if (!hung && judgedHung) {
                 LOG.infof("upstream no longer hung: /lifeguard/upstream/live answers 200");
             }
@@ -390,8 +391,8 @@ public class Supervisor implements WatchListener {
             evidence.add("thread dump: " + (dump.isEmpty() ? "none arrived within 2s of SIGQUIT" : dump.size() + " lines"));
             dump.forEach(l -> evidence.add("  " + l));
         }
-        String why = "process " + c.pid() + " is " + kind + ": the probe failed (" + last.cause().code() + ": " + last.detail()
-                + ") for " + CheckSpecs.human(failingFor);
+        String why = "process " + c.pid() + " is " + kind + " and has not answered for " + Durations.elapsed(failingFor)
+                + " (last probe: " + last.cause().code() + ")";
         LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", evidence.subList(0, Math.min(evidence.size(), 12))));
         stop(c, Cause.HUNG, why, evidence);
     }
@@ -453,7 +454,7 @@ public class Supervisor implements WatchListener {
         }
         state = ChildState.STOPPING;
         boolean group = launcher.contains("setsid");
-        LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, CheckSpecs.human(spec.grace()));
+        LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, Durations.exact(spec.grace()));
         if (!Signals.send("TERM", c.pid(), group)) {
             c.process.destroy();
         }
@@ -461,7 +462,7 @@ public class Supervisor implements WatchListener {
         try {
             c.process.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), CheckSpecs.human(spec.grace()));
+            LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), Durations.exact(spec.grace()));
             if (!Signals.send("KILL", c.pid(), group)) {
                 c.process.descendants().forEach(ProcessHandle::destroyForcibly);
                 c.process.destroyForcibly();

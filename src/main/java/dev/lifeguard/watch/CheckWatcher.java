@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.CheckSpec;
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.Probe;
 import dev.lifeguard.probe.ProbeResult;
@@ -134,7 +135,7 @@ public final class CheckWatcher {
             log.add(transition);
             if (after.ready()) {
                 LOG.infof("%s is %s (was %s for %s): %s", spec.name(), after.state().code(), before.state().code(),
-                        CheckSpecs.human(Duration.between(before.since(), result.at())), after.explanation());
+                        Durations.elapsed(Duration.between(before.since(), result.at())), after.explanation());
             } else {
                 LOG.warnf("%s is %s [%s]: %s Advice: %s", spec.name(), after.state().code(), after.cause().code(),
                         after.explanation(), after.cause().advice());

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.CheckSpec;
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.probe.Probe;
@@ -53,8 +54,8 @@ public class Watchers {
         List<CheckWatcher> started = new ArrayList<>();
         for (CheckSpec spec : specs) {
             LOG.infof("Watching %s: %s every %s, timeout %s, not ready after %d failure(s), ready after %d success(es), startup grace %s%s",
-                    spec.name(), spec.target().describe(), CheckSpecs.human(spec.interval()), CheckSpecs.human(spec.timeout()),
-                    spec.failureThreshold(), spec.successThreshold(), CheckSpecs.human(spec.startupGrace()),
+                    spec.name(), spec.target().describe(), Durations.exact(spec.interval()), Durations.exact(spec.timeout()),
+                    spec.failureThreshold(), spec.successThreshold(), Durations.exact(spec.startupGrace()),
                     spec.isUpstream() || spec.affectsReadiness() ? "" : " (reported only, does not affect readiness)");
             CheckWatcher watcher = new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history);
             started.add(watcher);
