@@ -18,4 +18,7 @@ public interface LifeguardConfig {
     RestartConfig restart();
 
     AdminConfig admin();
+
+    /** Finding the upstream's process when Lifeguard does not start it. */
+    ProcessConfig process();
 }

@@ -5,13 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 
 /** The validated restart and admin settings. Immutable. */
 public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration hangAfter, Duration backoff,
         Duration backoffMax, Duration resetAfter, int maxRestarts, Duration window, boolean threadDump,
-        Optional<String> adminToken) {
+        Optional<String> adminToken, Optional<Path> pidfile, Optional<Pattern> match) {
 
     /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
     public static SupervisionSpec from(LifeguardConfig config) {
@@ -30,8 +32,25 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
         if (r.maxRestarts() < 0) {
             throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0 means never restart)");
         }
+        ProcessConfig process = config.process();
+        if (process.pidfile().isPresent() && process.match().isPresent()) {
+            throw new InvalidConfigException("lifeguard.process.match", "both lifeguard.process.pidfile and lifeguard.process.match are set",
+                    "keep one way of finding the upstream's process");
+        }
+        Optional<Pattern> match;
+        try {
+            match = process.match().map(Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            throw new InvalidConfigException("lifeguard.process.match", "'" + process.match().get() + "' is not a regular expression ("
+                    + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
+        }
         return new SupervisionSpec(r.policy(), r.grace(), r.hangAfter(), r.backoff(), r.backoffMax(), r.resetAfter(),
-                r.maxRestarts(), r.window(), r.threadDump(), token(config.admin()));
+                r.maxRestarts(), r.window(), r.threadDump(), token(config.admin()), process.pidfile().map(Path::of), match);
+    }
+
+    /** Whether Lifeguard should look for the upstream's process (sidecar mode). */
+    public boolean locatesProcess() {
+        return pidfile.isPresent() || match.isPresent();
     }
 
     private static Optional<String> token(AdminConfig admin) {

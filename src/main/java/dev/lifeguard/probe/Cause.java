@@ -49,6 +49,9 @@ public enum Cause {
     /** The wrapped process exited with a non-zero status. */
     CRASHED("crashed", "The service's process exited with a failure status.",
             "Read its last log lines in the evidence: a startup error, a missing file or setting, an uncaught exception."),
+    /** A process Lifeguard found but did not start (sidecar mode) ended; only its parent knows how. */
+    GONE("gone", "The service's process ended; Lifeguard is not its parent, so its exit status is unknown here.",
+            "Read the container's last state: kubectl describe pod (Last State: Terminated, Reason, Exit Code)."),
     /** The wrapped process was killed by a signal. */
     KILLED("killed", "The service's process was killed by a signal.",
             "SIGKILL without OOM evidence means someone or something killed it; SIGSEGV or SIGABRT a crash in native code."),

@@ -49,9 +49,9 @@ public class AdminResource {
             return Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lifeguard\"")
                     .entity(Map.of("error", "missing or wrong bearer token")).build();
         }
-        if (!supervisor.wrapping()) {
-            return Response.status(Response.Status.CONFLICT)
-                    .entity(Map.of("error", "nothing to restart: Lifeguard wraps no command (start it as: lifeguard -- command)")).build();
+        if (!supervisor.supervising()) {
+            return Response.status(Response.Status.CONFLICT).entity(Map.of("error",
+                    "nothing to restart: Lifeguard wraps no command (lifeguard -- command) and has found no process (lifeguard.process.*)")).build();
         }
         LOG.warnf("Restart requested through POST /lifeguard/admin/restart (child in state %s)", supervisor.state().code());
         supervisor.restartNow("requested through POST /lifeguard/admin/restart");

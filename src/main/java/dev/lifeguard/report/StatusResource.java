@@ -24,7 +24,7 @@ public class StatusResource {
             SupervisorView supervisor) {
     }
 
-    /** The wrapped child, its last exit and the restart history; null when nothing is wrapped. Immutable. */
+    /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
     @RegisterForReflection
     public record SupervisorView(String state, long pid, List<String> command, String lastExit, List<IncidentView> restarts) {
     }
@@ -57,7 +57,7 @@ public class StatusResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Status status() {
         List<CheckView> all = watchers.all().stream().map(w -> CheckView.of(w.verdict())).toList();
-        SupervisorView child = !supervisor.wrapping() ? null
+        SupervisorView child = !supervisor.active() ? null
                 : new SupervisorView(supervisor.state().code(), supervisor.pid(), supervisor.command(),
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
                         supervisor.history().stream().map(IncidentView::of).toList());

@@ -85,6 +85,8 @@ public class Supervisor implements WatchListener {
     private volatile ChildExit lastExit;
     private volatile boolean judgedHung;
     private volatile boolean shuttingDown;
+    /** Sidecar mode: how the last found process ended, until another is found. */
+    private volatile ProbeResult lost;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
         this.config = config;
@@ -93,9 +95,13 @@ public class Supervisor implements WatchListener {
         this.listeners = listeners;
     }
 
-    /** A running child and what is known of it; the stop fields are written on the supervisor thread only. */
+    /**
+     * The supervised process: our child (wrap mode, {@code process} set, output tailed) or one found in a shared PID
+     * namespace (sidecar mode, {@code process} null). The stop fields are written on the supervisor thread only.
+     */
     private static final class Child {
         final Process process;
+        final ProcessHandle handle;
         final Instant started;
         final LineTail out = new LineTail(TAIL_LINES);
         final LineTail err = new LineTail(TAIL_LINES);
@@ -104,18 +110,23 @@ public class Supervisor implements WatchListener {
         String stopReason;
         List<String> stopEvidence = List.of();
 
-        Child(Process process, Instant started, long oomBefore) {
+        Child(Process process, ProcessHandle handle, Instant started, long oomBefore) {
             this.process = process;
+            this.handle = handle;
             this.started = started;
             this.oomBefore = oomBefore;
         }
 
         long pid() {
-            return process.pid();
+            return handle.pid();
+        }
+
+        boolean own() {
+            return process != null;
         }
     }
 
-    void validate(@Observes StartupEvent event) {
+    void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         try {
             spec = SupervisionSpec.from(config);
         } catch (InvalidConfigException e) {
@@ -123,10 +134,21 @@ public class Supervisor implements WatchListener {
         }
         policy = new RestartPolicy(spec);
         hangJudge = new HangJudge(spec.hangAfter());
+        if (spec.locatesProcess()) {
+            watchers.upstreamWatcher().diagnoseWith(this::diagnose);
+            LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
+                    spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
+                    Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
+            thread.execute(this::locate);
+        }
     }
 
     /** Starts supervising {@code command}; returns at once. */
     public void start(List<String> command) {
+        if (spec.locatesProcess()) {
+            throw new ConfigurationException("Invalid configuration: lifeguard.process.pidfile or lifeguard.process.match finds a process "
+                    + "Lifeguard does not start; do not also give a command after --");
+        }
         this.command = List.copyOf(command);
         this.launcher = launcher();
         CheckWatcher upstream = watchers.upstreamWatcher();
@@ -171,6 +193,60 @@ public class Supervisor implements WatchListener {
         return !command.isEmpty();
     }
 
+    /** Whether Lifeguard wraps a command or looks for the upstream's process: whether there is a supervisor to report. */
+    public boolean active() {
+        return wrapping() || spec != null && spec.locatesProcess();
+    }
+
+    /** Whether there is a process to act on: our child, or one found in a shared PID namespace. */
+    public boolean supervising() {
+        return wrapping() || child != null;
+    }
+
+    /** Sidecar mode: finds the upstream's process by pidfile or command line, unless it is known and alive. */
+    private void locate() {
+        Child known = child;
+        if (known != null && known.handle.isAlive()) {
+            return;
+        }
+        if (known != null) {
+            // Seen dead before its exit event arrived: record it now (lost() runs once per process).
+            lost(known);
+        }
+        Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get())
+                : ProcessLocator.byCommandLine(spec.match().get());
+        if (found.isEmpty()) {
+            if (known != null || state != ChildState.NONE) {
+                child = null;
+                state = ChildState.NONE;
+            }
+            return;
+        }
+        Child c = new Child(null, found.get(), clock.instant(), -1);
+        child = c;
+        lost = null;
+        state = ChildState.RUNNING;
+        hangJudge.reset();
+        LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
+        c.handle.onExit().thenRun(() -> thread.execute(() -> lost(c)));
+    }
+
+    /** A process we found but did not start has ended: not ready at once; the kubelet restarts its container. */
+    private void lost(Child c) {
+        if (child != c) {
+            return;
+        }
+        child = null;
+        state = ChildState.NONE;
+        String how = c.stopReason != null ? "stopped by Lifeguard: " + c.stopReason : "ended";
+        String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started, clock.instant()))
+                + " of supervision; its container's restart is up to the kubelet";
+        Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
+        record(new Incident(clock.instant(), c.pid(), cause, explanation, c.stopEvidence, -1));
+        lost = ProbeResult.failed(cause, explanation, Duration.ZERO, clock.instant(), 0);
+        watchers.upstreamWatcher().fail(lost);
+    }
+
     public ChildState state() {
         return state;
     }
@@ -206,14 +282,14 @@ public class Supervisor implements WatchListener {
     /** Restarts the child now, whatever its state; resets the back-off and the budget. */
     public void restartNow(String reason) {
         thread.execute(() -> {
-            if (!wrapping() || shuttingDown) {
+            if (!supervising() || shuttingDown) {
                 return;
             }
             policy.reset();
             Child c = child;
-            if (c != null && c.process.isAlive()) {
+            if (c != null && c.handle.isAlive()) {
                 stop(c, Cause.RESTART_REQUESTED, reason, List.of());
-            } else {
+            } else if (wrapping()) {
                 spawn();
             }
         });
@@ -234,7 +310,7 @@ public class Supervisor implements WatchListener {
             Quarkus.asyncExit(127);
             return;
         }
-        Child c = new Child(process, clock.instant(), oom.read().orElse(-1));
+        Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1));
         OutputPump.start("child-stdout", process.getInputStream(), stdout, c.out);
         OutputPump.start("child-stderr", process.getErrorStream(), stderr, c.err);
         child = c;
@@ -319,6 +395,10 @@ public class Supervisor implements WatchListener {
             return ProbeResult.failed(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""),
                     failed.latency(), failed.at(), exit.status());
         }
+        ProbeResult gone = lost;
+        if (gone != null) {
+            return ProbeResult.failed(gone.cause(), gone.detail() + "; the probe: " + failed.cause().code(), failed.latency(), failed.at(), 0);
+        }
         Child c = child;
         if (s == ChildState.RUNNING && c != null) {
             Optional<ProcSnapshot> proc = ProcSnapshot.of(c.pid());
@@ -345,8 +425,12 @@ public class Supervisor implements WatchListener {
 
     /** Without a child, only judges (for {@code /lifeguard/upstream/live}); with one, also acts. */
     private void judge(ProbeResult last, Verdict verdict) {
+        if (spec.locatesProcess()) {
+            locate();
+        }
         Child c = child;
-        if (wrapping() && (state != ChildState.RUNNING || c == null || last.at().isBefore(c.started))) {
+        boolean acting = c != null && state == ChildState.RUNNING && !last.at().isBefore(c.started);
+        if (wrapping() && !acting) {
             return;
         }
         hangJudge.observe(last);
@@ -355,7 +439,7 @@ public class Supervisor implements WatchListener {
         }
         Instant since = hangJudge.failingSince();
         boolean hung = hangJudge.hung(last.at());
-        if (!wrapping()) {
+        if (!acting) {
             if (hung && !judgedHung) {
                 LOG.warnf("upstream judged hung: its probe failed (%s) for %s; /lifeguard/upstream/live answers 503", last.cause().code(),
                         Durations.elapsed(Duration.between(since, last.at())));
@@ -367,6 +451,9 @@ public class Supervisor implements WatchListener {
         }
         if (since == null) {
             hangStartedAt = null;
+            if (!wrapping()) {
+                judgedHung = false;
+            }
             return;
         }
         if (!since.equals(hangStartedAt)) {
@@ -383,7 +470,10 @@ public class Supervisor implements WatchListener {
         List<String> evidence = new ArrayList<>();
         Optional<ProcSnapshot> now = ProcSnapshot.of(c.pid());
         String kind = now.map(p -> describeHang(p, hangStartSnapshot, evidence)).orElse("not answering");
-        if (spec.threadDump() && isJvm(c)) {
+        if (spec.threadDump() && isJvm(c) && !c.own()) {
+            Signals.send("QUIT", c.pid(), false);
+            evidence.add("thread dump: requested with SIGQUIT; the JVM wrote it to its own output (kubectl logs)");
+        } else if (spec.threadDump() && isJvm(c)) {
             List<String> dump = threadDump(c);
             if (dump.stream().anyMatch(l -> l.contains("Found one Java-level deadlock") || l.contains("Found 1 deadlock"))) {
                 kind = "deadlocked (the JVM found a Java-level deadlock)";
@@ -422,7 +512,7 @@ public class Supervisor implements WatchListener {
     }
 
     private static boolean isJvm(Child c) {
-        return c.process.info().command().map(cmd -> cmd.endsWith("/java") || cmd.equals("java")).orElse(false);
+        return c.handle.info().command().map(cmd -> cmd.endsWith("/java") || cmd.equals("java")).orElse(false);
     }
 
     /** Sends SIGQUIT and collects the dump the JVM prints on its stdout. */
@@ -453,19 +543,19 @@ public class Supervisor implements WatchListener {
             c.stopEvidence = List.copyOf(evidence);
         }
         state = ChildState.STOPPING;
-        boolean group = launcher.contains("setsid");
+        boolean group = c.own() && launcher.contains("setsid");
         LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, Durations.exact(spec.grace()));
         if (!Signals.send("TERM", c.pid(), group)) {
-            c.process.destroy();
+            c.handle.destroy();
         }
         Signals.send("CONT", c.pid(), group);
         try {
-            c.process.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
+            c.handle.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), Durations.exact(spec.grace()));
             if (!Signals.send("KILL", c.pid(), group)) {
-                c.process.descendants().forEach(ProcessHandle::destroyForcibly);
-                c.process.destroyForcibly();
+                c.handle.descendants().forEach(ProcessHandle::destroyForcibly);
+                c.handle.destroyForcibly();
             }
         } catch (Exception e) {
             Thread.currentThread().interrupt();

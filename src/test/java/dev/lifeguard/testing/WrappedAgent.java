@@ -41,15 +41,17 @@ public final class WrappedAgent implements AutoCloseable {
         return cmd;
     }
 
-    /** Starts Lifeguard with the given settings ({@code key=value}) wrapping {@code command}. */
+    /** Starts Lifeguard with the given settings ({@code key=value}) wrapping {@code command}, or nothing when it is empty. */
     public static WrappedAgent start(Map<String, String> settings, List<String> command) throws IOException {
         int port = Ports.closed();
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
         ProcessBuilder pb = Agent.command(props, Map.of());
         pb.redirectErrorStream(false);
-        pb.command().add("--");
-        pb.command().addAll(command);
+        if (!command.isEmpty()) {
+            pb.command().add("--");
+            pb.command().addAll(command);
+        }
         Path out = Files.createTempFile("lifeguard-stdout", ".log");
         Path err = Files.createTempFile("lifeguard-stderr", ".log");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
