@@ -31,7 +31,8 @@ final class HangJudge {
             failingSince = null;
         } else if (HANG_LIKE.contains(result.cause()) || served && GONE_QUIET.contains(result.cause())) {
             if (failingSince == null) {
-                failingSince = result.at();
+                // The upstream was already not answering when this probe began.
+                failingSince = result.at().minus(result.latency());
             }
         } else {
             failingSince = null;

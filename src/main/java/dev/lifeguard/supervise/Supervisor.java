@@ -56,7 +56,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
-    private static final int TAIL_LINES = 200;
+    /** Bytes of each output stream kept for evidence: a few hundred lines, or a thread dump of a busy JVM. */
+    private static final int TAIL_BYTES = 256 * 1024;
     private static final int HISTORY = 50;
     private static final int EVIDENCE_LINES = 20;
 
@@ -103,9 +104,10 @@ public class Supervisor implements WatchListener {
         final Process process;
         final ProcessHandle handle;
         final Instant started;
-        final LineTail out = new LineTail(TAIL_LINES);
-        final LineTail err = new LineTail(TAIL_LINES);
+        final LineTail out = new LineTail(TAIL_BYTES);
+        final LineTail err = new LineTail(TAIL_BYTES);
         final long oomBefore;
+        final List<Thread> pumps = new ArrayList<>();
         Cause stoppedFor;
         String stopReason;
         List<String> stopEvidence = List.of();
@@ -311,8 +313,8 @@ public class Supervisor implements WatchListener {
             return;
         }
         Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1));
-        OutputPump.start("child-stdout", process.getInputStream(), stdout, c.out);
-        OutputPump.start("child-stderr", process.getErrorStream(), stderr, c.err);
+        c.pumps.add(OutputPump.start("child-stdout", process.getInputStream(), stdout, c.out));
+        c.pumps.add(OutputPump.start("child-stderr", process.getErrorStream(), stderr, c.err));
         child = c;
         state = ChildState.RUNNING;
         judgedHung = false;
@@ -324,8 +326,24 @@ public class Supervisor implements WatchListener {
     private void exited(Child c) {
         OptionalLong oomNow = oom.read();
         long oomKills = c.oomBefore < 0 || oomNow.isEmpty() ? -1 : oomNow.getAsLong() - c.oomBefore;
-        ChildExit exit = new ChildExit(c.pid(), c.process.exitValue(), clock.instant(), Duration.between(c.started, clock.instant()),
-                oomKills, c.stoppedFor, c.stopReason, c.out.last(EVIDENCE_LINES), c.err.last(EVIDENCE_LINES));
+        Instant at = clock.instant();
+        int status = c.process.exitValue();
+        ChildExit exit = new ChildExit(c.pid(), status, at, Duration.between(c.started, at), oomKills, c.stoppedFor, c.stopReason,
+                List.of(), List.of());
+        if (!shuttingDown) {
+            // Not ready first: the output can wait a moment, traffic cannot.
+            watchers.upstreamWatcher().fail(ProbeResult.failed(exit.cause(), exit.describe(), exit.ran(), exit.at(), exit.status()));
+        }
+        // The last words of a dying process are the best evidence: let the pumps drain them.
+        for (Thread pump : c.pumps) {
+            try {
+                pump.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        exit = new ChildExit(exit.pid(), status, at, exit.ran(), oomKills, c.stoppedFor, c.stopReason,
+                c.out.last(EVIDENCE_LINES), c.err.last(EVIDENCE_LINES));
         lastExit = exit;
         Cause cause = exit.cause();
         if (shuttingDown) {
@@ -334,7 +352,6 @@ public class Supervisor implements WatchListener {
             endedForGood.complete(exit.status());
             return;
         }
-        watchers.upstreamWatcher().fail(ProbeResult.failed(cause, exit.describe(), exit.ran(), exit.at(), exit.status()));
         boolean endForGood = spec.policy() == RestartPolicyKind.NEVER
                 || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null;
         List<String> evidence = evidence(c, exit);
@@ -470,7 +487,10 @@ public class Supervisor implements WatchListener {
         List<String> evidence = new ArrayList<>();
         Optional<ProcSnapshot> now = ProcSnapshot.of(c.pid());
         String kind = now.map(p -> describeHang(p, hangStartSnapshot, evidence)).orElse("not answering");
-        if (spec.threadDump() && isJvm(c) && !c.own()) {
+        boolean stopped = now.map(ProcSnapshot::stopped).orElse(false);
+        if (spec.threadDump() && isJvm(c) && stopped) {
+            evidence.add("thread dump: not asked for: a stopped JVM cannot answer SIGQUIT");
+        } else if (spec.threadDump() && isJvm(c) && !c.own()) {
             Signals.send("QUIT", c.pid(), false);
             evidence.add("thread dump: requested with SIGQUIT; the JVM wrote it to its own output (kubectl logs)");
         } else if (spec.threadDump() && isJvm(c)) {

@@ -46,6 +46,8 @@ public final class TestUpstream {
             int code = Integer.parseInt(query(exchange.getRequestURI(), "code", "1"));
             System.err.println("test-upstream: crashing with status " + code);
             respond(exchange, 200, "bye");
+            // For bench/supervise.sh: when the process ended, by the wall clock Lifeguard's timestamps use.
+            System.err.println("test-upstream: exit-at-epoch-micros=" + java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now()));
             Runtime.getRuntime().halt(code);
         });
         server.createContext("/deadlock", exchange -> {
