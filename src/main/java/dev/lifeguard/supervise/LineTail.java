@@ -1,12 +1,15 @@
 package dev.lifeguard.supervise;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 
 /**
- * The end of a byte stream, kept as raw bytes in a ring and split into lines only when asked: feeding it is a memory
- * copy, so a child writing at full speed is not slowed. Keeps at most {@code capacity} bytes; lines are cut at
+ * The end of a byte stream, kept as the last few chunks the {@link OutputPump} read, by reference: feeding it copies
+ * nothing, so a child writing at full speed is not slowed. Split into lines only when asked; lines are cut at
  * {@value #MAX_LINE} bytes. Positions are byte offsets in the whole stream, so a reader can ask for what came after a
  * point (a thread dump after SIGQUIT). Thread-safe.
  */
@@ -14,25 +17,33 @@ public final class LineTail {
 
     static final int MAX_LINE = 4096;
 
-    private final byte[] ring;
-    private long written;
-
-    public LineTail(int capacity) {
-        this.ring = new byte[capacity];
+    /** A published chunk: the caller does not touch {@code bytes} again until it is evicted. */
+    private record Chunk(ByteBuffer bytes, int length, long start) {
     }
 
-    /** Feeds bytes as they arrive; called by one pump thread. */
-    public synchronized void accept(byte[] buffer, int offset, int length) {
-        if (length > ring.length) {
-            int skip = length - ring.length;
-            offset += skip;
-            length = ring.length;
-            written += skip;
+    private final int capacity;
+    private final Deque<Chunk> chunks = new ArrayDeque<>();
+    private long written;
+    private boolean evicted;
+
+    /** Keeps the last {@code capacity} chunks. */
+    public LineTail(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * Appends the buffer's bytes from index 0 to {@code length}. Once {@code capacity} more chunks have been
+     * published, the oldest is dropped and its buffer is the caller's again.
+     */
+    public synchronized void publish(ByteBuffer bytes, int length) {
+        if (length == 0) {
+            return;
         }
-        int at = (int) (written % ring.length);
-        int first = Math.min(length, ring.length - at);
-        System.arraycopy(buffer, offset, ring, at, first);
-        System.arraycopy(buffer, offset + first, ring, 0, length - first);
+        if (chunks.size() == capacity) {
+            chunks.removeFirst();
+            evicted = true;
+        }
+        chunks.addLast(new Chunk(bytes, length, written));
         written += length;
     }
 
@@ -47,40 +58,43 @@ public final class LineTail {
         return all.subList(Math.max(0, all.size() - count), all.size());
     }
 
-    /** The kept lines that start at or after {@code from}; a line cut off by the ring's start is left out. */
+    /** The kept lines that start at or after {@code from}; a line whose start was dropped is left out. */
     public synchronized List<String> since(long from) {
-        long kept = Math.min(written, ring.length);
-        long start = Math.max(from, written - kept);
         List<String> lines = new ArrayList<>();
-        // Once the ring has wrapped, its first line has probably lost its beginning: leave it out.
-        boolean cut = start == written - kept && written > ring.length;
-        long lineStart = start;
-        for (long p = start; p < written; p++) {
-            if (byteAt(p) == '\n') {
+        if (chunks.isEmpty()) {
+            return lines;
+        }
+        long first = chunks.peekFirst().start();
+        long start = Math.max(from, first);
+        boolean cut = start == first && evicted;
+        byte[] flat = flatten(first);
+        int lineStart = (int) (start - first);
+        for (int i = lineStart; i < flat.length; i++) {
+            if (flat[i] == '\n') {
                 if (!cut) {
-                    lines.add(text(lineStart, p));
+                    lines.add(text(flat, lineStart, i));
                 }
                 cut = false;
-                lineStart = p + 1;
+                lineStart = i + 1;
             }
         }
-        if (lineStart < written && !cut) {
-            lines.add(text(lineStart, written));
+        if (lineStart < flat.length && !cut) {
+            lines.add(text(flat, lineStart, flat.length));
         }
         return lines;
     }
 
-    private byte byteAt(long position) {
-        return ring[(int) (position % ring.length)];
+    private byte[] flatten(long first) {
+        byte[] flat = new byte[(int) (written - first)];
+        for (Chunk c : chunks) {
+            c.bytes().get(0, flat, (int) (c.start() - first), c.length());
+        }
+        return flat;
     }
 
-    private String text(long from, long to) {
-        long end = to > from && byteAt(to - 1) == '\r' ? to - 1 : to;
-        int length = (int) Math.min(end - from, MAX_LINE);
-        byte[] bytes = new byte[length];
-        for (int i = 0; i < length; i++) {
-            bytes[i] = byteAt(from + i);
-        }
-        return new String(bytes, StandardCharsets.UTF_8) + (end - from > MAX_LINE ? "…" : "");
+    private static String text(byte[] flat, int from, int to) {
+        int end = to > from && flat[to - 1] == '\r' ? to - 1 : to;
+        int length = Math.min(end - from, MAX_LINE);
+        return new String(flat, from, length, StandardCharsets.UTF_8) + (end - from > MAX_LINE ? "…" : "");
     }
 }

@@ -1,79 +1,85 @@
 package dev.lifeguard.supervise;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * Copies one of the child's output streams to Lifeguard's own, byte for byte and in order, on its own thread so the
- * child never waits on anything but the destination; keeps the end of it in a {@link LineTail}. Writes whole lines
- * only, so Lifeguard's own log lines never land inside one of the child's: a partial line waits for its newline (or
- * for the buffer to fill, or the end of the stream).
+ * child never waits on anything but the destination. Reads into a small ring of direct buffers whose last ones form
+ * the {@link LineTail}, so neither the copy nor the evidence costs a copy in Java. Writes whole lines only, so
+ * Lifeguard's own log lines never land inside one of the child's: a partial line waits for its newline (or for the
+ * buffer to fill, or the end of the stream).
  */
 final class OutputPump implements Runnable {
 
-    private static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
+    /** Chunks kept as evidence: four of 64 KiB, a few thousand lines or a thread dump of a busy JVM. */
+    static final int TAIL_CHUNKS = 4;
 
-    private final InputStream from;
-    private final OutputStream to;
+    private final ReadableByteChannel from;
+    private final WritableByteChannel to;
     private final LineTail tail;
+    private boolean broken;
 
-    OutputPump(InputStream from, OutputStream to, LineTail tail) {
+    OutputPump(ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
         this.from = from;
         this.to = to;
         this.tail = tail;
     }
 
-    static Thread start(String name, InputStream from, OutputStream to, LineTail tail) {
-        Thread t = new Thread(new OutputPump(from, to, tail), name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+    /** A tail sized for this pump's buffers. */
+    static LineTail newTail() {
+        return new LineTail(TAIL_CHUNKS);
     }
 
     @Override
     public void run() {
-        byte[] buffer = new byte[CHUNK];
-        int held = 0;
+        // One buffer more than the tail keeps: the one being filled is never part of it.
+        ByteBuffer[] ring = new ByteBuffer[TAIL_CHUNKS + 1];
+        for (int i = 0; i < ring.length; i++) {
+            ring[i] = ByteBuffer.allocateDirect(CHUNK);
+        }
+        int current = 0;
         try (from) {
-            for (int n; (n = from.read(buffer, held, CHUNK - held)) != -1;) {
-                tail.accept(buffer, held, n);
-                int end = held + n;
+            while (from.read(ring[current]) != -1) {
+                ByteBuffer buffer = ring[current];
+                int end = buffer.position();
                 int lastNewline = end - 1;
-                while (lastNewline >= held && buffer[lastNewline] != '\n') {
+                while (lastNewline >= 0 && buffer.get(lastNewline) != '\n') {
                     lastNewline--;
                 }
-                if (lastNewline < held && end < CHUNK) {
-                    held = end;
+                if (lastNewline < 0 && end < CHUNK) {
                     continue;
                 }
                 // Up to the last newline; a line longer than the whole buffer goes out as it is.
-                int upTo = lastNewline >= held ? lastNewline + 1 : end;
+                int upTo = lastNewline >= 0 ? lastNewline + 1 : end;
                 write(buffer, upTo);
-                held = end - upTo;
-                System.arraycopy(buffer, upTo, buffer, 0, held);
+                tail.publish(buffer, upTo);
+                int next = (current + 1) % ring.length;
+                ring[next].clear().put(0, buffer, upTo, end - upTo).position(end - upTo);
+                current = next;
             }
         } catch (IOException e) {
             // the pipe closed under us: the child is gone
         } finally {
-            try {
-                write(buffer, held);
-                to.flush();
-            } catch (IOException e) {
-                // our own output is gone; nothing to tell
-            }
+            int held = ring[current].position();
+            write(ring[current], held);
+            tail.publish(ring[current], held);
         }
     }
 
-    private boolean broken;
-
     /** Writes to Lifeguard's output; if that is gone, keeps draining the child anyway so that it never blocks. */
-    private void write(byte[] buffer, int length) {
+    private void write(ByteBuffer buffer, int length) {
         if (broken || length == 0) {
             return;
         }
+        ByteBuffer out = buffer.duplicate().position(0).limit(length);
         try {
-            to.write(buffer, 0, length);
+            while (out.hasRemaining()) {
+                to.write(out);
+            }
         } catch (IOException e) {
             broken = true;
         }

@@ -3,7 +3,8 @@ package dev.lifeguard.supervise;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,6 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
-import dev.lifeguard.config.CheckSpecs;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
@@ -56,8 +56,6 @@ import io.quarkus.runtime.configuration.ConfigurationException;
 public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
-    /** Bytes of each output stream kept for evidence: a few hundred lines, or a thread dump of a busy JVM. */
-    private static final int TAIL_BYTES = 256 * 1024;
     private static final int HISTORY = 50;
     private static final int EVIDENCE_LINES = 20;
 
@@ -71,8 +69,8 @@ public class Supervisor implements WatchListener {
         return t;
     });
     private final Deque<Incident> history = new ArrayDeque<>();
-    private final OutputStream stdout = new FileOutputStream(FileDescriptor.out);
-    private final OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
+    private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
     private final OomCounter oom = OomCounter.detect();
     private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
 
@@ -88,6 +86,9 @@ public class Supervisor implements WatchListener {
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile ProbeResult lost;
+    /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
+    private Instant hangStartedAt;
+    private ProcSnapshot hangStartSnapshot;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
         this.config = config;
@@ -104,8 +105,8 @@ public class Supervisor implements WatchListener {
         final Process process;
         final ProcessHandle handle;
         final Instant started;
-        final LineTail out = new LineTail(TAIL_BYTES);
-        final LineTail err = new LineTail(TAIL_BYTES);
+        final LineTail out = OutputPump.newTail();
+        final LineTail err = OutputPump.newTail();
         final long oomBefore;
         final List<Thread> pumps = new ArrayList<>();
         Cause stoppedFor;
@@ -169,13 +170,15 @@ public class Supervisor implements WatchListener {
      */
     private static List<String> launcher() {
         List<String> prefix = new ArrayList<>();
-        if (onPath("setsid")) {
+        boolean setsid = onPath("setsid");
+        boolean setpriv = onPath("setpriv");
+        if (setsid) {
             prefix.add("setsid");
         }
-        if (onPath("setpriv")) {
+        if (setpriv) {
             prefix.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
         }
-        if (prefix.size() < 5) {
+        if (!setsid || !setpriv) {
             LOG.warnf("setsid or setpriv (util-linux) is missing: the child will not get its own process group or will outlive "
                     + "Lifeguard if Lifeguard is SIGKILLed; install util-linux in the image to fix this");
         }
@@ -303,24 +306,64 @@ public class Supervisor implements WatchListener {
         }
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(command);
-        Process process;
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        Path fifos = null;
+        ChildOutput out = null;
+        ChildOutput err = null;
         try {
-            process = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT).start();
+            fifos = Files.createTempDirectory("lifeguard-child-");
+            out = ChildOutput.fifo(fifos, "stdout");
+            err = ChildOutput.fifo(fifos, "stderr");
+        } catch (IOException e) {
+            LOG.debugf("no temporary directory for FIFOs (%s): the child's output goes through Java's process pipes", e.getMessage());
+        }
+        if (out != null) {
+            out.openForReading();
+            builder.redirectOutput(out.file());
+        }
+        if (err != null) {
+            err.openForReading();
+            builder.redirectError(err.file());
+        }
+        Process process;
+        ReadableByteChannel outChannel;
+        ReadableByteChannel errChannel;
+        try {
+            process = builder.start();
+            outChannel = out != null ? out.channel() : ChildOutput.of(process.getInputStream());
+            errChannel = err != null ? err.channel() : ChildOutput.of(process.getErrorStream());
         } catch (IOException e) {
             // Only the launcher can fail here; the command itself failing shows as exit status 126/127.
             LOG.errorf("Cannot start %s: %s", String.join(" ", argv), e.getMessage());
+            for (ChildOutput o : new ChildOutput[] { out, err }) {
+                if (o != null) {
+                    o.abandon();
+                }
+            }
             Quarkus.asyncExit(127);
             return;
+        } finally {
+            if (fifos != null) {
+                fifos.toFile().delete();
+            }
         }
         Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1));
-        c.pumps.add(OutputPump.start("child-stdout", process.getInputStream(), stdout, c.out));
-        c.pumps.add(OutputPump.start("child-stderr", process.getErrorStream(), stderr, c.err));
+        c.pumps.add(pump("child-stdout", outChannel, stdout, c.out));
+        c.pumps.add(pump("child-stderr", errChannel, stderr, c.err));
         child = c;
         state = ChildState.RUNNING;
         judgedHung = false;
-        thread.execute(hangJudge::reset);
+        hangJudge.reset();
+        hangStartedAt = null;
         LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
         process.onExit().thenRun(() -> thread.execute(() -> exited(c)));
+    }
+
+    private static Thread pump(String name, ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
+        Thread t = new Thread(new OutputPump(from, to, tail), name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     private void exited(Child c) {
@@ -437,9 +480,6 @@ public class Supervisor implements WatchListener {
         thread.execute(() -> judge(last, verdict));
     }
 
-    private Instant hangStartedAt;
-    private ProcSnapshot hangStartSnapshot;
-
     /** Without a child, only judges (for {@code /lifeguard/upstream/live}); with one, also acts. */
     private void judge(ProbeResult last, Verdict verdict) {
         if (spec.locatesProcess()) {
@@ -484,75 +524,12 @@ public class Supervisor implements WatchListener {
     }
 
     private void killHung(Child c, ProbeResult last, Duration failingFor) {
-        List<String> evidence = new ArrayList<>();
-        Optional<ProcSnapshot> now = ProcSnapshot.of(c.pid());
-        String kind = now.map(p -> describeHang(p, hangStartSnapshot, evidence)).orElse("not answering");
-        boolean stopped = now.map(ProcSnapshot::stopped).orElse(false);
-        if (spec.threadDump() && isJvm(c) && stopped) {
-            evidence.add("thread dump: not asked for: a stopped JVM cannot answer SIGQUIT");
-        } else if (spec.threadDump() && isJvm(c) && !c.own()) {
-            Signals.send("QUIT", c.pid(), false);
-            evidence.add("thread dump: requested with SIGQUIT; the JVM wrote it to its own output (kubectl logs)");
-        } else if (spec.threadDump() && isJvm(c)) {
-            List<String> dump = threadDump(c);
-            if (dump.stream().anyMatch(l -> l.contains("Found one Java-level deadlock") || l.contains("Found 1 deadlock"))) {
-                kind = "deadlocked (the JVM found a Java-level deadlock)";
-            }
-            evidence.add("thread dump: " + (dump.isEmpty() ? "none arrived within 2s of SIGQUIT" : dump.size() + " lines"));
-            dump.forEach(l -> evidence.add("  " + l));
-        }
-        String why = "process " + c.pid() + " is " + kind + " and has not answered for " + Durations.elapsed(failingFor)
+        HangEvidence evidence = HangEvidence.gather(c.handle, hangStartSnapshot, spec.threadDump(), c.own() ? c.out : null);
+        String why = "process " + c.pid() + " is " + evidence.kind() + " and has not answered for " + Durations.elapsed(failingFor)
                 + " (last probe: " + last.cause().code() + ")";
-        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", evidence.subList(0, Math.min(evidence.size(), 12))));
-        stop(c, Cause.HUNG, why, evidence);
-    }
-
-    private static String describeHang(ProcSnapshot now, ProcSnapshot start, List<String> evidence) {
-        evidence.add("state: " + now.stateName());
-        double cpu = start == null ? -1 : now.cpuShareSince(start);
-        if (cpu >= 0) {
-            evidence.add(String.format("cpu: %.0f%% of a core over the hang window", cpu * 100));
-        }
-        evidence.add("threads: " + now.threads());
-        evidence.add("open files: " + now.openFiles() + (now.maxOpenFiles() > 0 ? " of " + now.maxOpenFiles() : ""));
-        evidence.add("resident memory: " + now.rssKb() / 1024 + " MiB");
-        if (now.stopped()) {
-            return "stopped (state T: SIGSTOP or a debugger)";
-        }
-        if (now.state() == 'D') {
-            return "stuck in uninterruptible I/O (state D)";
-        }
-        if (now.maxOpenFiles() > 0 && now.openFiles() >= now.maxOpenFiles() - 1) {
-            return "out of file descriptors (" + now.openFiles() + " open, limit " + now.maxOpenFiles() + ")";
-        }
-        if (cpu > 0.8 || now.state() == 'R') {
-            return "busy (burning CPU without answering: a busy loop or overload)";
-        }
-        return "blocked (asleep without answering: a deadlock or a wait on something that never comes)";
-    }
-
-    private static boolean isJvm(Child c) {
-        return c.handle.info().command().map(cmd -> cmd.endsWith("/java") || cmd.equals("java")).orElse(false);
-    }
-
-    /** Sends SIGQUIT and collects the dump the JVM prints on its stdout. */
-    private List<String> threadDump(Child c) {
-        long mark = c.out.position();
-        if (!Signals.send("QUIT", c.pid(), false)) {
-            return List.of();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        long lastCount = -1;
-        while (System.nanoTime() < deadline) {
-            long count = c.out.position() - mark;
-            boolean started = c.out.since(mark).stream().anyMatch(l -> l.startsWith("Full thread dump"));
-            if (started && count == lastCount) {
-                break;
-            }
-            lastCount = count;
-            pause(200);
-        }
-        return c.out.since(mark);
+        List<String> lines = evidence.lines();
+        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines.subList(0, Math.min(lines.size(), 12))));
+        stop(c, Cause.HUNG, why, lines);
     }
 
     /** SIGTERM to the child's group (and SIGCONT, so a stopped child can act on it), the grace, then SIGKILL. */
@@ -611,14 +588,6 @@ public class Supervisor implements WatchListener {
             System.out.flush();
             System.err.flush();
             Runtime.getRuntime().halt(endedForGood.join());
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
