@@ -118,6 +118,17 @@ class SupervisorIT {
     }
 
     @Test
+    void namesABusyChildAsBusyAndRestartsIt() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.thread-dump", "false")) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/busy").then().statusCode(200);
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is busy (burning CPU"));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("of a core over the hang window")));
+            awaitReady(agent);
+        }
+    }
+
+    @Test
     void sendsSigkillAfterTheGraceWhenTheChildIgnoresSigterm() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
