@@ -15,6 +15,7 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 FLOOD_BYTES=${FLOOD_BYTES:-1000000000} # what the child writes in the forwarding test: 1 GB, as 100 MB takes ~0.1 s
                                        # and measures the scheduler more than the copy
 FLOOD_RUNS=${FLOOD_RUNS:-7}
+FLOOD_DELAY=${FLOOD_DELAY:-2}          # seconds the child waits before writing, so that Lifeguard has settled
 HANG_AFTER=${HANG_AFTER:-10s}         # lifeguard.restart.hang-after (the default)
 INTERVAL=${INTERVAL:-1s}              # lifeguard.upstream.interval (the default)
 BACKOFF=${BACKOFF:-1s}                # lifeguard.restart.backoff (the default), held there by backoff-max
@@ -171,11 +172,15 @@ fi
 # ---- 4: output forwarding ------------------------------------------------------------------------------------------
 # The child times its own writing: through a pipe to cat > /dev/null, then through Lifeguard with its stdout on
 # /dev/null; a last run into a file counts the lines.
-FLOOD="sleep 2; start=\$(date +%s%N); yes 'lifeguard log line: the quick brown fox jumps over the lazy dog 0123456789' | head -c $FLOOD_BYTES; echo; echo \"write-ms=\$(((\$(date +%s%N) - start) / 1000000))\" >&2"
+FLOOD="sleep $FLOOD_DELAY; start=\$(date +%s%N); yes 'lifeguard log line: the quick brown fox jumps over the lazy dog 0123456789' | head -c $FLOOD_BYTES; echo; echo \"write-ms=\$(((\$(date +%s%N) - start) / 1000000))\" >&2"
 log "forwarding: the child writes $FLOOD_BYTES bytes, 2 s after its start ($FLOOD_RUNS runs each way, interleaved)"
 BASE=() VIA=()
+# The upstream check points at Lifeguard's own port: a healthy service that logs heavily is the case measured (an
+# upstream that is not ready yet is probed every 100 ms after a start, which costs a little CPU of its own).
 through_lifeguard() {
-    "$JAVA" "${JAVA_ARGS[@]}" -Dquarkus.http.port="$(free_port)" -Dlifeguard.upstream.url=tcp://127.0.0.1:1 \
+    local port
+    port=$(free_port)
+    "$JAVA" "${JAVA_ARGS[@]}" -Dquarkus.http.port="$port" -Dlifeguard.upstream.url="tcp://127.0.0.1:$port" \
         -Dlifeguard.restart.policy=never -jar "$JAR" -- sh -c "$FLOOD" 2>"$WORK/flood.err" || true
 }
 for i in $(seq 1 "$FLOOD_RUNS"); do

@@ -32,11 +32,16 @@ public final class LineTail {
     }
 
     /**
-     * Appends the buffer's bytes from index 0 to {@code length}. Once {@code capacity} more chunks have been
-     * published, the oldest is dropped and its buffer is the caller's again.
+     * Makes the buffer's bytes from index 0 to {@code length} the newest part of the stream: the same buffer as the
+     * last call's grows that chunk, another one starts a new chunk. Once {@code capacity} more chunks have been
+     * started, the oldest is dropped and its buffer is the caller's again.
      */
     public synchronized void publish(ByteBuffer bytes, int length) {
-        if (length == 0) {
+        Chunk newest = chunks.peekLast();
+        if (newest != null && newest.bytes() == bytes) {
+            chunks.removeLast();
+            written = newest.start();
+        } else if (length == 0) {
             return;
         }
         if (chunks.size() == capacity) {

@@ -21,6 +21,16 @@ public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int
     /** Linux's USER_HZ: what /proc/<pid>/stat counts CPU time in. */
     static final int TICKS_PER_SECOND = 100;
 
+    /** Only the scheduler state letter (one small read), or empty when unknown. */
+    public static Optional<Character> state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return Optional.of(stat.charAt(stat.lastIndexOf(')') + 2));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public static Optional<ProcSnapshot> of(long pid) {
         Path dir = Path.of("/proc", Long.toString(pid));
         try {
@@ -64,11 +74,19 @@ public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int
     }
 
     public boolean stopped() {
+        return stopped(state);
+    }
+
+    static boolean stopped(char state) {
         return state == 'T' || state == 't';
     }
 
     /** The state letter as words. */
     public String stateName() {
+        return stateName(state);
+    }
+
+    static String stateName(char state) {
         return switch (state) {
             case 'R' -> "running (R)";
             case 'S' -> "sleeping (S)";

@@ -57,6 +57,8 @@ public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
     private static final int HISTORY = 50;
+    /** How long after a (re)start the upstream is probed quickly until it is ready. */
+    private static final Duration RECOVERY_WINDOW = Duration.ofSeconds(30);
     private static final int EVIDENCE_LINES = 20;
 
     private final LifeguardConfig config;
@@ -356,6 +358,7 @@ public class Supervisor implements WatchListener {
         hangJudge.reset();
         hangStartedAt = null;
         LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
+        watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
         process.onExit().thenRun(() -> thread.execute(() -> exited(c)));
     }
 
@@ -461,10 +464,10 @@ public class Supervisor implements WatchListener {
         }
         Child c = child;
         if (s == ChildState.RUNNING && c != null) {
-            Optional<ProcSnapshot> proc = ProcSnapshot.of(c.pid());
-            if (proc.isPresent() && proc.get().stopped()) {
-                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + proc.get().stateName() + " (the probe: "
-                        + failed.cause().code() + ")", failed.latency(), failed.at(), failed.status());
+            Optional<Character> procState = ProcSnapshot.state(c.pid());
+            if (procState.isPresent() && ProcSnapshot.stopped(procState.get())) {
+                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get())
+                        + " (the probe: " + failed.cause().code() + ")", failed.latency(), failed.at(), failed.status());
             }
         }
         return failed;

@@ -28,6 +28,8 @@ public final class CheckWatcher {
     private static final Logger LOG = Logger.getLogger(CheckWatcher.class);
     /** Extra time a probe gets past its own timeout before the watcher gives up on it. */
     private static final long DEADLINE_SLACK_MILLIS = 1000;
+    /** Time between probes while a restarted process is expected back: capacity returns within this of it listening. */
+    private static final long RECOVERY_INTERVAL_MILLIS = 100;
 
     private final CheckSpec spec;
     private final Probe probe;
@@ -39,6 +41,9 @@ public final class CheckWatcher {
     private final Instant startedAt;
     private volatile long lastTickNanos = System.nanoTime();
     private volatile UnaryOperator<ProbeResult> diagnosis = UnaryOperator.identity();
+    private volatile long recoveryUntilNanos = System.nanoTime();
+    /** The timer of the next probe, -1 while one runs (event loop only). */
+    private long pendingTimer = -1;
     private volatile boolean stopped;
     private volatile Context context;
 
@@ -93,7 +98,26 @@ public final class CheckWatcher {
         context.runOnContext(v -> record(definite, true));
     }
 
+    /**
+     * A process has just been (re)started: until the check is ready again, or {@code within} has passed, probe every
+     * {@value #RECOVERY_INTERVAL_MILLIS} ms instead of every interval, and start now.
+     */
+    public void expectRecovery(Duration within) {
+        recoveryUntilNanos = System.nanoTime() + within.toNanos();
+        context.runOnContext(v -> {
+            // Between probes: bring the next one forward. During a probe, the next delay is already the short one.
+            if (pendingTimer >= 0 && vertx.cancelTimer(pendingTimer)) {
+                pendingTimer = vertx.setTimer(RECOVERY_INTERVAL_MILLIS, id -> tick());
+            }
+        });
+    }
+
+    private boolean recovering() {
+        return !verdict.get().ready() && System.nanoTime() - recoveryUntilNanos < 0;
+    }
+
     private void tick() {
+        pendingTimer = -1;
         if (stopped) {
             return;
         }
@@ -104,7 +128,8 @@ public final class CheckWatcher {
                     Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0);
             record(result.ok() ? result : diagnosis.apply(result), false);
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
-            vertx.setTimer(Math.max(1, spec.interval().toMillis() - elapsedMillis), id -> tick());
+            long interval = recovering() ? Math.min(RECOVERY_INTERVAL_MILLIS, spec.interval().toMillis()) : spec.interval().toMillis();
+            pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
         });
     }
 

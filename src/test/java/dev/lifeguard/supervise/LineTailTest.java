@@ -57,4 +57,14 @@ class LineTailTest {
         tail.publish(ByteBuffer.wrap(buffer), 5);
         assertEquals(List.of("kept"), tail.last(10));
     }
+
+    @Test
+    void growsTheNewestChunkWhenTheSameBufferIsPublishedAgain() {
+        LineTail tail = new LineTail(1);
+        ByteBuffer buffer = ByteBuffer.wrap("one\ntwo\n".getBytes(StandardCharsets.UTF_8));
+        tail.publish(buffer, 4);
+        tail.publish(buffer, 8);
+        assertEquals(List.of("one", "two"), tail.last(10));
+        assertEquals(8, tail.position());
+    }
 }
