@@ -14,7 +14,7 @@ RUNS=${RUNS:-5}                       # crashes and kills measured
 SKIP_BUILD=${SKIP_BUILD:-0}
 FLOOD_BYTES=${FLOOD_BYTES:-1000000000} # what the child writes in the forwarding test: 1 GB, as 100 MB takes ~0.1 s
                                        # and measures the scheduler more than the copy
-FLOOD_RUNS=${FLOOD_RUNS:-7}
+FLOOD_RUNS=${FLOOD_RUNS:-15}
 FLOOD_DELAY=${FLOOD_DELAY:-2}          # seconds the child waits before writing, so that Lifeguard has settled
 HANG_AFTER=${HANG_AFTER:-10s}         # lifeguard.restart.hang-after (the default)
 INTERVAL=${INTERVAL:-1s}              # lifeguard.upstream.interval (the default)

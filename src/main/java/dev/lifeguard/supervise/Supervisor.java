@@ -144,6 +144,7 @@ public class Supervisor implements WatchListener {
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
+            warnWithoutKill();
             thread.execute(this::locate);
         }
     }
@@ -172,19 +173,31 @@ public class Supervisor implements WatchListener {
      */
     private static List<String> launcher() {
         List<String> prefix = new ArrayList<>();
-        boolean setsid = onPath("setsid");
-        boolean setpriv = onPath("setpriv");
-        if (setsid) {
+        if (onPath("setsid")) {
             prefix.add("setsid");
+        } else {
+            LOG.warn("setsid (util-linux) is missing: the child shares Lifeguard's process group, so signals reach it alone, not "
+                    + "its descendants; install util-linux to fix this");
         }
-        if (setpriv) {
+        if (onPath("setpriv")) {
             prefix.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
+        } else {
+            LOG.warn("setpriv (util-linux) is missing: the child will outlive Lifeguard if Lifeguard is SIGKILLed; install "
+                    + "util-linux to fix this");
         }
-        if (!setsid || !setpriv) {
-            LOG.warnf("setsid or setpriv (util-linux) is missing: the child will not get its own process group or will outlive "
-                    + "Lifeguard if Lifeguard is SIGKILLed; install util-linux in the image to fix this");
+        if (!onPath("mkfifo")) {
+            LOG.warn("mkfifo (coreutils) is missing: the child's output goes through Java's process pipes, which slow a child "
+                    + "that writes flat out by about a third; install coreutils to fix this");
         }
+        warnWithoutKill();
         return prefix;
+    }
+
+    private static void warnWithoutKill() {
+        if (!onPath("kill")) {
+            LOG.warn("kill (procps) is missing: Lifeguard can send TERM and KILL only to the process itself, and cannot "
+                    + "resume a stopped one (CONT) or ask a JVM for a thread dump (QUIT); install procps to fix this");
+        }
     }
 
     private static boolean onPath(String program) {
