@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.lifeguard.config.CheckSpecs;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;

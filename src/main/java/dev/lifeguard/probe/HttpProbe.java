@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.lifeguard.config.CheckSpecs;
-import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -174,15 +172,7 @@ final class HttpProbe implements Probe {
         }
 
         private void timeOut() {
-            Phase at = phase;
-            String what = switch (at) {
-                case RESOLVING -> "resolving '" + host + "'";
-                case CONNECTING -> "connecting to " + host + ":" + target.port();
-                case AWAITING_RESPONSE -> "waiting for the response";
-                case READING_BODY -> "reading the response body";
-            };
-            finish(ProbeResult.failed(at.timeoutCause(), "no progress within " + Durations.exact(Duration.ofMillis(timeoutMillis))
-                    + " while " + what, elapsed(), clock.instant(), 0));
+            finish(phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), elapsed(), clock.instant()));
         }
 
         private void fail(Throwable failure) {

@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.lifeguard.config.CheckSpecs;
-import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,10 +36,8 @@ final class TcpProbe implements Probe {
         long started = System.nanoTime();
         Promise<ProbeResult> result = Promise.promise();
         Phase[] phase = { Phase.RESOLVING };
-        long timer = vertx.setTimer(timeoutMillis, id -> result.tryComplete(ProbeResult.failed(phase[0].timeoutCause(),
-                "no progress within " + Durations.exact(Duration.ofMillis(timeoutMillis)) + " while "
-                        + (phase[0] == Phase.RESOLVING ? "resolving '" + target.host() + "'" : "connecting to " + target.host() + ":" + target.port()),
-                Duration.ofNanos(System.nanoTime() - started), clock.instant(), 0)));
+        long timer = vertx.setTimer(timeoutMillis, id -> result.tryComplete(phase[0].timedOut(Duration.ofMillis(timeoutMillis),
+                target.host(), target.port(), Duration.ofNanos(System.nanoTime() - started), clock.instant())));
         resolver.resolve(target.host())
                 .compose(address -> {
                     phase[0] = Phase.CONNECTING;

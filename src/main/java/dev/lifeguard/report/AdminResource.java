@@ -15,8 +15,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
-import dev.lifeguard.config.LifeguardConfig;
-import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.supervise.Supervisor;
 
 /**
@@ -31,10 +29,9 @@ public class AdminResource {
     private final Supervisor supervisor;
     private final Optional<byte[]> token;
 
-    AdminResource(Supervisor supervisor, LifeguardConfig config) {
+    AdminResource(Supervisor supervisor) {
         this.supervisor = supervisor;
-        // Validated at start-up; read again here so this bean needs nothing from the supervisor's internals.
-        this.token = SupervisionSpec.from(config).adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.token = supervisor.adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
     }
 
     @POST

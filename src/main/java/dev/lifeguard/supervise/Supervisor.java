@@ -213,6 +213,11 @@ public class Supervisor implements WatchListener {
         return !command.isEmpty();
     }
 
+    /** The bearer token that admits admin requests, validated at start-up; empty when admin is disabled. */
+    public Optional<String> adminToken() {
+        return spec.adminToken();
+    }
+
     /** Whether Lifeguard wraps a command or looks for the upstream's process: whether there is a supervisor to report. */
     public boolean active() {
         return wrapping() || spec != null && spec.locatesProcess();

@@ -9,7 +9,6 @@ import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.CheckSpec;
-import dev.lifeguard.config.CheckSpecs;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.Probe;
