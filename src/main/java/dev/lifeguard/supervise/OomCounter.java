@@ -3,6 +3,7 @@ package dev.lifeguard.supervise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -19,20 +20,24 @@ final class OomCounter {
     }
 
     static OomCounter detect() {
-        Path v1 = Path.of("/sys/fs/cgroup/memory/memory.oom_control");
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
-                if (line.startsWith("0::")) {
-                    Path v2 = Path.of("/sys/fs/cgroup" + line.substring(3).strip(), "memory.events");
-                    if (Files.isReadable(v2)) {
-                        return new OomCounter(Optional.of(v2));
-                    }
+                // "0::/path" on cgroup v2; "4:memory:/path" (or "4:memory,other:/path") on v1.
+                String[] f = line.split(":", 3);
+                if (f.length < 3) {
+                    continue;
+                }
+                Path file = f[0].equals("0") && f[1].isEmpty() ? Path.of("/sys/fs/cgroup" + f[2], "memory.events")
+                        : List.of(f[1].split(",")).contains("memory") ? Path.of("/sys/fs/cgroup/memory" + f[2], "memory.oom_control")
+                        : null;
+                if (file != null && Files.isReadable(file)) {
+                    return new OomCounter(Optional.of(file));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not Linux, or no cgroup information: fall through
+            // not Linux, or no cgroup information
         }
-        return new OomCounter(Files.isReadable(v1) ? Optional.of(v1) : Optional.empty());
+        return new OomCounter(Optional.empty());
     }
 
     /** Where the count comes from, or why there is none. */

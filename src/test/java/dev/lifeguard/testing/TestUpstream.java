@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
- * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--exit=CODE]}.
+ * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
  * two threads and makes {@code /health} wait on them, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
@@ -34,6 +34,8 @@ public final class TestUpstream {
         for (String arg : args) {
             if (arg.equals("--ignore-sigterm")) {
                 sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.out.println("test-upstream: ignoring SIGTERM"));
+            } else if (arg.equals("--hog")) {
+                hog();
             } else if (arg.startsWith("--exit=")) {
                 System.err.println("test-upstream: failing at start-up on purpose");
                 Runtime.getRuntime().halt(Integer.parseInt(arg.substring(7)));
@@ -65,6 +67,18 @@ public final class TestUpstream {
         });
         server.start();
         System.out.println("test-upstream: serving on 127.0.0.1:" + port);
+    }
+
+    /** Takes memory 32 MiB at a time, touching every page, until the OOM killer comes (or 2 GiB). */
+    private static void hog() throws InterruptedException {
+        java.util.List<byte[]> held = new java.util.ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            byte[] block = new byte[32 * 1024 * 1024];
+            java.util.Arrays.fill(block, (byte) 1);
+            held.add(block);
+            System.out.println("test-upstream: holding " + held.size() * 32 + " MiB");
+            Thread.sleep(20);
+        }
     }
 
     private static void health(HttpExchange exchange) throws IOException {

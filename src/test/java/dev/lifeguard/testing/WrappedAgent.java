@@ -63,7 +63,12 @@ public final class WrappedAgent implements AutoCloseable {
     }
 
     public JsonPath status() {
-        return http().get("/lifeguard/status").then().statusCode(200).extract().jsonPath();
+        return status(port);
+    }
+
+    /** {@code /lifeguard/status} of a Lifeguard listening on {@code port}. */
+    public static JsonPath status(int port) {
+        return given().baseUri("http://127.0.0.1").port(port).get("/lifeguard/status").then().statusCode(200).extract().jsonPath();
     }
 
     public long pid() {

@@ -1,0 +1,79 @@
+package dev.lifeguard.supervise;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.testing.Agent;
+import dev.lifeguard.testing.Ports;
+import dev.lifeguard.testing.WrappedAgent;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * A real OOM kill: Lifeguard and its child run in a cgroup (v1 memory controller) with a 600 MiB limit, and the
+ * child takes memory until the kernel kills it. Needs a writable memory cgroup (root on a cgroup v1 host, as CI
+ * here); skipped elsewhere.
+ */
+class OomKillIT {
+
+    @Test
+    void namesAnOomKillFromTheCgroupsCounter() throws Exception {
+        Path cgroup = memoryCgroup().resolve("lifeguard-oom-test-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(cgroup);
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(600L * 1024 * 1024));
+        } catch (IOException e) {
+            assumeTrue(false, "no writable memory cgroup here: " + e);
+        }
+        int port = Ports.closed();
+        List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dlifeguard.upstream.url=tcp://127.0.0.1:" + Ports.closed(),
+                "-Dlifeguard.restart.backoff=30s", "-XX:+UseSerialGC", "-Xmx64m"));
+        ProcessBuilder lifeguard = Agent.command(props, java.util.Map.of());
+        List<String> command = new ArrayList<>(lifeguard.command());
+        command.add("--");
+        List<String> child = new ArrayList<>(WrappedAgent.testUpstream(Ports.closed(), "--hog"));
+        child.set(1, "-Xmx2g");
+        command.addAll(child);
+        // The shell joins the cgroup, then becomes Lifeguard; the child is born inside it.
+        String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec \"$@\"";
+        List<String> inCgroup = new ArrayList<>(List.of("sh", "-c", script, "sh"));
+        inCgroup.addAll(command);
+        Process process = new ProcessBuilder(inCgroup).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                    () -> assertThat(WrappedAgent.status(port).getList("supervisor.restarts.cause"), hasItem("oom_killed")));
+            JsonPath status = WrappedAgent.status(port);
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("the kernel's OOM killer took it"));
+        } finally {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                Files.delete(cgroup);
+                return true;
+            });
+        }
+    }
+
+    private static Path memoryCgroup() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            if (f.length == 3 && List.of(f[1].split(",")).contains("memory")) {
+                return Path.of("/sys/fs/cgroup/memory" + f[2]);
+            }
+        }
+        assumeTrue(false, "no cgroup v1 memory controller here");
+        return null;
+    }
+}
