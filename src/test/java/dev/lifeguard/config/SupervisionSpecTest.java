@@ -1,0 +1,94 @@
+package dev.lifeguard.config;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Restart, admin and process settings through the real SmallRye mapping. */
+class SupervisionSpecTest {
+
+    private static SupervisionSpec spec(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return SupervisionSpec.from(new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(props, "test", 100)).build().getConfigMapping(LifeguardConfig.class));
+    }
+
+    private static InvalidConfigException invalid(String... keyValues) {
+        return assertThrows(InvalidConfigException.class, () -> spec(keyValues));
+    }
+
+    @Test
+    void defaultsRestartAlwaysWithBackoffAndABudget() {
+        SupervisionSpec s = spec();
+        assertEquals(RestartPolicyKind.ALWAYS, s.policy());
+        assertEquals(Duration.ofSeconds(10), s.grace());
+        assertEquals(Duration.ofSeconds(1), s.backoff());
+        assertEquals(Duration.ofSeconds(30), s.backoffMax());
+        assertEquals(5, s.maxRestarts());
+        assertEquals(Duration.ofMinutes(10), s.window());
+        assertEquals(Optional.empty(), s.adminToken());
+        assertEquals(false, s.locatesProcess());
+    }
+
+    @Test
+    void readsThePolicyInKebabCase() {
+        assertEquals(RestartPolicyKind.ON_FAILURE, spec("lifeguard.restart.policy", "on-failure").policy());
+    }
+
+    @Test
+    void readsTheTokenFromAFileWithoutItsNewline() throws Exception {
+        Path file = Files.createTempFile("token", "");
+        try {
+            Files.writeString(file, "0123456789abcdef-token\n");
+            assertEquals(Optional.of("0123456789abcdef-token"), spec("lifeguard.admin.token-file", file.toString()).adminToken());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    @Test
+    void refusesAShortTokenAnUnreadableFileAndBoth() {
+        assertThat(invalid("lifeguard.admin.token", "short").getMessage(), containsString("shorter than 16 characters"));
+        assertEquals("lifeguard.admin.token-file", invalid("lifeguard.admin.token-file", "/nonexistent/token").key());
+        assertEquals("lifeguard.admin.token-file",
+                invalid("lifeguard.admin.token", "0123456789abcdef", "lifeguard.admin.token-file", "/etc/hostname").key());
+    }
+
+    @Test
+    void refusesABackoffCeilingBelowTheFirstBackoff() {
+        InvalidConfigException e = invalid("lifeguard.restart.backoff", "5s", "lifeguard.restart.backoff-max", "1s");
+        assertEquals("lifeguard.restart.backoff-max", e.key());
+    }
+
+    @Test
+    void refusesNonPositiveDurations() {
+        assertEquals("lifeguard.restart.hang-after", invalid("lifeguard.restart.hang-after", "0s").key());
+        assertEquals("lifeguard.restart.grace", invalid("lifeguard.restart.grace", "-1s").key());
+    }
+
+    @Test
+    void findsTheProcessByOneMeansOnly() {
+        assertEquals(true, spec("lifeguard.process.match", "java .*app.jar").locatesProcess());
+        assertEquals("lifeguard.process.match", invalid("lifeguard.process.match", "x", "lifeguard.process.pidfile", "/run/app.pid").key());
+        assertThat(invalid("lifeguard.process.match", "java (").getMessage(), containsString("is not a regular expression"));
+    }
+}
