@@ -26,7 +26,8 @@ public class StatusResource {
 
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
     @RegisterForReflection
-    public record SupervisorView(String state, long pid, List<String> command, String lastExit, List<IncidentView> restarts) {
+    public record SupervisorView(String state, long pid, List<String> command, String lastExit, int restartsInWindow,
+            int maxRestarts, List<IncidentView> restarts) {
     }
 
     /** A restart (or the decision not to) with its evidence. Immutable. */
@@ -60,6 +61,7 @@ public class StatusResource {
         SupervisorView child = !supervisor.active() ? null
                 : new SupervisorView(supervisor.state().code(), supervisor.pid(), supervisor.command(),
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
+                        supervisor.restartsInWindow(), supervisor.maxRestarts(),
                         supervisor.history().stream().map(IncidentView::of).toList());
         return new Status(watchers.ready(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);

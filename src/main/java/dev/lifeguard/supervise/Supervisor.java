@@ -85,6 +85,8 @@ public class Supervisor implements WatchListener {
     private volatile Child child;
     private volatile ChildExit lastExit;
     private volatile boolean judgedHung;
+    /** Restarts counted against the budget at the last decision (written on the supervisor thread). */
+    private volatile int restartsInWindow;
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile ProbeResult lost;
@@ -276,6 +278,15 @@ public class Supervisor implements WatchListener {
         return state;
     }
 
+    /** Restarts spent of the budget in the current window, and the budget. */
+    public int restartsInWindow() {
+        return restartsInWindow;
+    }
+
+    public int maxRestarts() {
+        return spec.maxRestarts();
+    }
+
     /** The child's PID, or -1. */
     public long pid() {
         Child c = child;
@@ -311,6 +322,7 @@ public class Supervisor implements WatchListener {
                 return;
             }
             policy.reset();
+            restartsInWindow = 0;
             Child c = child;
             if (c != null && c.handle.isAlive()) {
                 stop(c, Cause.RESTART_REQUESTED, reason, List.of());
@@ -428,6 +440,7 @@ public class Supervisor implements WatchListener {
             return;
         }
         Optional<Duration> delay = policy.onDeath(exit.at());
+        restartsInWindow = policy.used(exit.at());
         if (delay.isEmpty()) {
             state = ChildState.CRASH_LOOP;
             String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + Durations.exact(spec.window())

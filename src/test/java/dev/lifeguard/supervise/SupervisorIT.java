@@ -163,6 +163,8 @@ class SupervisorIT {
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("crash_loop", agent.status().getString("supervisor.state")));
             JsonPath status = agent.status();
             assertThat(status.getList("supervisor.restarts.cause"), equalTo(List.of("crashed", "crashed", "crash_loop")));
+            assertEquals(2, status.getInt("supervisor.restartsInWindow"));
+            assertEquals(2, status.getInt("supervisor.maxRestarts"));
             assertThat(status.getString("upstream.cause"), equalTo("crash_loop"));
             agent.http().get("/q/health/ready").then().statusCode(503)
                     .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("crash_loop"));
