@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.List;
@@ -52,5 +53,26 @@ class InvalidConfigIT {
     @Test
     void refusesAValueThatIsNotADuration() throws Exception {
         assertRefused(start(Map.of(), "-Dlifeguard.upstream.interval=often"), "lifeguard.upstream.interval", "often");
+    }
+
+    @Test
+    void refusesACommandWithoutTheSeparatorWithStatus2() throws Exception {
+        List<String> props = List.of("-Dquarkus.http.port=0");
+        var pb = Agent.command(props, Map.of());
+        pb.command().addAll(List.of("python3", "-m", "http.server"));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(2, p.waitFor(), output);
+        assertThat(output, allOf(containsString("unexpected arguments [python3, -m, http.server]"), containsString("usage: lifeguard [-- command")));
+    }
+
+    @Test
+    void refusesAGivenCommandInSidecarMode() throws Exception {
+        var pb = Agent.command(List.of("-Dquarkus.http.port=0", "-Dlifeguard.process.match=app"), Map.of());
+        pb.command().addAll(List.of("--", "sleep", "5"));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertNotEquals(0, p.waitFor(), output);
+        assertThat(output, containsString("do not also give a command after --"));
     }
 }
