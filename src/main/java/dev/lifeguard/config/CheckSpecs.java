@@ -1,6 +1,5 @@
 package dev.lifeguard.config;
 
-import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -105,25 +104,11 @@ public final class CheckSpecs {
             throw new InvalidConfigException(key, "the command is empty", "write the program and its arguments, comma-separated, e.g. pg_isready,-h,127.0.0.1");
         }
         String program = argv.get(0);
-        if (!executable(program)) {
+        if (!Executables.runnable(program)) {
             throw new InvalidConfigException(key, "'" + program + "' is not an executable file" + (program.contains("/") ? "" : " on the PATH"),
                     "install it or give its absolute path; the command runs without a shell");
         }
         return new Target.Exec(argv);
-    }
-
-    private static boolean executable(String program) {
-        if (program.contains("/")) {
-            return Files.isExecutable(Path.of(program)) && !Files.isDirectory(Path.of(program));
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-            if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static void positive(String key, Duration d, String example) {

@@ -41,8 +41,7 @@ public class HealthChecks {
     }
 
     static HealthCheckResponse readiness(Verdict v) {
-        boolean up = v.ready() || !v.spec().affectsReadiness();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named(v.name()).status(up)
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(v.name()).status(v.admitsTraffic())
                 .withData("state", v.state().code())
                 .withData("cause", v.cause().code())
                 .withData("explanation", v.explanation())

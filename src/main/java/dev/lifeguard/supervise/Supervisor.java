@@ -31,6 +31,7 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
@@ -175,19 +176,19 @@ public class Supervisor implements WatchListener {
      */
     private static List<String> launcher() {
         List<String> prefix = new ArrayList<>();
-        if (onPath("setsid")) {
+        if (Executables.runnable("setsid")) {
             prefix.add("setsid");
         } else {
             LOG.warn("setsid (util-linux) is missing: the child shares Lifeguard's process group, so signals reach it alone, not "
                     + "its descendants; install util-linux to fix this");
         }
-        if (onPath("setpriv")) {
+        if (Executables.runnable("setpriv")) {
             prefix.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
         } else {
             LOG.warn("setpriv (util-linux) is missing: the child will outlive Lifeguard if Lifeguard is SIGKILLed; install "
                     + "util-linux to fix this");
         }
-        if (!onPath("mkfifo")) {
+        if (!Executables.runnable("mkfifo")) {
             LOG.warn("mkfifo (coreutils) is missing: the child's output goes through Java's process pipes, which slow a child "
                     + "that writes flat out by about a third; install coreutils to fix this");
         }
@@ -196,19 +197,10 @@ public class Supervisor implements WatchListener {
     }
 
     private static void warnWithoutKill() {
-        if (!onPath("kill")) {
+        if (!Executables.runnable("kill")) {
             LOG.warn("kill (procps) is missing: Lifeguard can send TERM and KILL only to the process itself, and cannot "
                     + "resume a stopped one (CONT) or ask a JVM for a thread dump (QUIT); install procps to fix this");
         }
-    }
-
-    private static boolean onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public boolean wrapping() {

@@ -29,6 +29,11 @@ public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, i
         return state.ready();
     }
 
+    /** Whether this check lets traffic come: it is ready, or it does not affect readiness. */
+    public boolean admitsTraffic() {
+        return state.ready() || !spec.affectsReadiness();
+    }
+
     /** One human line: what is going on, with the latest evidence. */
     public String explanation() {
         if (last == null) {

@@ -89,7 +89,7 @@ public class Watchers {
             return false;
         }
         for (CheckWatcher w : current) {
-            if (w.spec().affectsReadiness() && !w.verdict().ready()) {
+            if (!w.verdict().admitsTraffic()) {
                 return false;
             }
         }

@@ -9,29 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.lifeguard.testing.TestConfig;
+
 
 /** Configuration as a user writes it, through the real SmallRye mapping, into specs or a message naming key and fix. */
 class CheckSpecsTest {
 
     private static List<CheckSpec> specs(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 100)).build();
-        return CheckSpecs.from(config.getConfigMapping(LifeguardConfig.class));
+        return CheckSpecs.from(TestConfig.of(keyValues));
     }
 
     private static InvalidConfigException invalid(String... keyValues) {

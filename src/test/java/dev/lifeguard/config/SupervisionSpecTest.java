@@ -8,28 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import dev.lifeguard.testing.TestConfig;
 
 /** Restart, admin and process settings through the real SmallRye mapping. */
 class SupervisionSpecTest {
 
     private static SupervisionSpec spec(String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        return SupervisionSpec.from(new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
-                .withSources(new PropertiesConfigSource(props, "test", 100)).build().getConfigMapping(LifeguardConfig.class));
+        return SupervisionSpec.from(TestConfig.of(keyValues));
     }
 
     private static InvalidConfigException invalid(String... keyValues) {

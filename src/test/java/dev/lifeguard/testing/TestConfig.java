@@ -1,0 +1,27 @@
+package dev.lifeguard.testing;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.lifeguard.config.LifeguardConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** Configuration as a user writes it ({@code key, value, key, value...}), through the real SmallRye mapping. */
+public final class TestConfig {
+
+    private TestConfig() {
+    }
+
+    public static LifeguardConfig of(String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        return new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(props, "test", 100)).build().getConfigMapping(LifeguardConfig.class);
+    }
+}
