@@ -163,6 +163,25 @@ mib() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
 lines() { wc -l <"$1" | tr -d ' '; }
 
 # ---- wrk --------------------------------------------------------------------------------------------------------------
+# One measured phase: the load, the agent's log lines during it (also saved) and its memory right after, into
+# <PREFIX>_RPS, _P50, _P99, _REQS, _NON2XX, _SOCKERR, _LOG, _RSS_KB, _HWM_KB.
+load_phase() {
+    local prefix=$1 name=$2 before after
+    before=$(lines "$AGENT_LOG")
+    run_wrk "$name"
+    after=$(lines "$AGENT_LOG")
+    sed -n "$((before + 1)),${after}p" "$AGENT_LOG" >"$OUT_DIR/log-during-$name.txt"
+    printf -v "${prefix}_RPS" '%s' "$WRK_RPS"
+    printf -v "${prefix}_P50" '%s' "$WRK_P50_MS"
+    printf -v "${prefix}_P99" '%s' "$WRK_P99_MS"
+    printf -v "${prefix}_REQS" '%s' "$WRK_REQS"
+    printf -v "${prefix}_NON2XX" '%s' "$WRK_NON2XX"
+    printf -v "${prefix}_SOCKERR" '%s' "$WRK_SOCKERR"
+    printf -v "${prefix}_LOG" '%s' "$((after - before))"
+    printf -v "${prefix}_RSS_KB" '%s' "$(rss_kb "$AGENT_PID" VmRSS)"
+    printf -v "${prefix}_HWM_KB" '%s' "$(rss_kb "$AGENT_PID" VmHWM)"
+}
+
 # Runs one load and parses it into WRK_RPS, WRK_P99_MS, WRK_P50_MS, WRK_REQS, WRK_NON2XX, WRK_SOCKERR.
 run_wrk() {
     local name=$1 out=$OUT_DIR/wrk-$1.txt
@@ -222,14 +241,7 @@ IDLE_KB=$(rss_kb "$AGENT_PID" VmRSS)
 # (3) upstream UP: load the 200 answer.
 code=$(ready)
 [ "$code" = 200 ] || die "expected 200 before the UP load, got $code"
-before=$(lines "$AGENT_LOG")
-run_wrk up
-after=$(lines "$AGENT_LOG")
-UP_RPS=$WRK_RPS UP_P50=$WRK_P50_MS UP_P99=$WRK_P99_MS UP_REQS=$WRK_REQS UP_NON2XX=$WRK_NON2XX UP_SOCKERR=$WRK_SOCKERR
-UP_LOG=$((after - before))
-sed -n "$((before + 1)),${after}p" "$AGENT_LOG" >"$OUT_DIR/log-during-up.txt"
-UP_RSS_KB=$(rss_kb "$AGENT_PID" VmRSS)
-UP_HWM_KB=$(rss_kb "$AGENT_PID" VmHWM)
+load_phase UP up
 
 # (4) upstream DOWN: stop it, wait for 503, load the 503 answer.
 stop_pid "$UPSTREAM_PID"
@@ -245,14 +257,7 @@ grep -q '"DOWN"' "$WORK/body" || log "WARNING: the 503 body does not say DOWN: $
 cp "$WORK/body" "$OUT_DIR/ready-down.json"
 log "ready turned 503 ${DOWN_DETECT_MS} ms after the upstream stopped"
 sleep 0.5 # let the transition's own log line land before counting
-before=$(lines "$AGENT_LOG")
-run_wrk down
-after=$(lines "$AGENT_LOG")
-DOWN_RPS=$WRK_RPS DOWN_P50=$WRK_P50_MS DOWN_P99=$WRK_P99_MS DOWN_REQS=$WRK_REQS DOWN_NON2XX=$WRK_NON2XX DOWN_SOCKERR=$WRK_SOCKERR
-DOWN_LOG=$((after - before))
-sed -n "$((before + 1)),${after}p" "$AGENT_LOG" >"$OUT_DIR/log-during-down.txt"
-DOWN_RSS_KB=$(rss_kb "$AGENT_PID" VmRSS)
-DOWN_HWM_KB=$(rss_kb "$AGENT_PID" VmHWM)
+load_phase DOWN down
 LOAD_LOG=$((UP_LOG + DOWN_LOG))
 AGENT_LOG_TOTAL=$(lines "$AGENT_LOG")
 CDS_WARNINGS=$(grep -h '\[warning\]\[cds' "$OUT_DIR"/agent-run*.log | sort -u | head -3 || true)
