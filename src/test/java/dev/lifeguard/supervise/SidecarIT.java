@@ -86,6 +86,30 @@ class SidecarIT {
     }
 
     @Test
+    void aWatchedUpstreamThatStopsListeningIsNotRunningNeverHungAndItsRestartIsNotJudgedHung() throws Exception {
+        int port = Ports.closed();
+        Process upstream = upstream(port);
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.hang-after", "1s"), List.of())) {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
+            upstream.destroyForcibly().waitFor();
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("connection_refused")));
+            // Refused for three hang windows, as while a slow app restarts: not running, so the kubelet must not kill it.
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> agent.http().get("/lifeguard/upstream/live").then().statusCode(200));
+            upstream = upstream(port);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
+            agent.http().get("/lifeguard/upstream/live").then().statusCode(200);
+            // Accepting but never answering is a hang, even where Lifeguard cannot see the process.
+            WrappedAgent.signal("STOP", upstream.pid());
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/lifeguard/upstream/live").then().statusCode(503)
+                    .body("cause", equalTo("response_timeout")));
+        } finally {
+            upstream.destroyForcibly();
+        }
+    }
+
+    @Test
     void tellsTheKubeletToRestartAHungUpstreamThroughUpstreamLive() throws Exception {
         int port = Ports.closed();
         Process upstream = upstream(port);
