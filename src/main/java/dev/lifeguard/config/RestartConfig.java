@@ -15,7 +15,7 @@ public interface RestartConfig {
     @WithDefault("10s")
     Duration grace();
 
-    /** How long the probe must keep failing with timeouts (or refusals on a port it served) before the child is judged hung. */
+    /** How long the probe must keep failing with timeouts (or refusals on a port a process seen alive served) before it is judged hung. */
     @WithDefault("10s")
     Duration hangAfter();
 

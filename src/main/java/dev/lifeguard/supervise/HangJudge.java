@@ -10,7 +10,9 @@ import dev.lifeguard.probe.ProbeResult;
 
 /**
  * Judges the upstream hung: alive, yet its probe has failed the way a hang fails (timeouts, a stopped process, or
- * refusals on a port it used to serve) for the whole hang window. Not thread-safe: fed from one event loop.
+ * refusals on a port it used to serve while its process is seen alive) for the whole hang window. Where Lifeguard
+ * cannot see the process, a refusal means it is not running (crashed, or still starting): never a hang, and the
+ * judgement starts over. Not thread-safe: fed from one thread.
  */
 final class HangJudge {
 
@@ -25,9 +27,16 @@ final class HangJudge {
         this.hangAfter = hangAfter;
     }
 
-    void observe(ProbeResult result) {
+    /**
+     * @param processSeen whether the upstream's process is known to be alive (our child, or one found by pidfile or
+     *     command line); without that, a refused connection says only that nothing listens
+     */
+    void observe(ProbeResult result, boolean processSeen) {
         if (result.ok()) {
             served = true;
+            failingSince = null;
+        } else if (!processSeen && GONE_QUIET.contains(result.cause())) {
+            served = false;
             failingSince = null;
         } else if (HANG_LIKE.contains(result.cause()) || served && GONE_QUIET.contains(result.cause())) {
             if (failingSince == null) {

@@ -516,7 +516,7 @@ public class Supervisor implements WatchListener {
         if (wrapping() && !acting) {
             return;
         }
-        hangJudge.observe(last);
+        hangJudge.observe(last, acting);
         if (verdict.ready()) {
             policy.healthy(verdict.since(), last.at());
         }

@@ -125,8 +125,10 @@ class SidecarIT {
             // What the kubelet would do: restart it.
             upstream.destroyForcibly().waitFor();
             upstream = upstream(port);
+            // Refused while it restarts: not running, so no longer hung.
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/lifeguard/upstream/live").then().statusCode(200));
-            agent.http().get("/q/health/ready").then().statusCode(200);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
+            agent.http().get("/lifeguard/upstream/live").then().statusCode(200);
         } finally {
             upstream.destroyForcibly();
         }
