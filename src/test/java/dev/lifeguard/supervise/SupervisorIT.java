@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -82,6 +84,35 @@ class SupervisorIT {
             JsonPath status = awaitRestart(agent, "killed");
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("killed by SIGKILL (status 137)"));
             awaitReady(agent);
+        }
+    }
+
+    @Test
+    void aKillIsAnEventOfItsOwnThatLeavesTheProbeFiguresAlone() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.backoff", "3s")) {
+            ProcessHandle child = ProcessHandle.of(agent.childPid()).orElseThrow();
+            // Long enough that the child's run time cannot pass for a probe's latency (timeout 250 ms).
+            await().atMost(WAIT).until(() -> child.info().startInstant().orElseThrow().isBefore(java.time.Instant.now().minusSeconds(3)));
+            long probesBefore = agent.status().getLong("upstream.probes");
+            WrappedAgent.signal("KILL", child.pid());
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("backing_off", agent.status().getString("supervisor.state")));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.status().getLong("upstream.probes"), greaterThan(probesBefore + 3)));
+            JsonPath status = agent.status();
+            assertEquals("killed", status.getString("upstream.cause"));
+            assertThat(status.getString("upstream.explanation"), containsString("killed by SIGKILL"));
+            // The last probe is the probe's own: its cause, its latency, and no exit status posing as an HTTP status.
+            assertEquals("connection_refused", status.getString("upstream.last.cause"));
+            assertThat(status.getDouble("upstream.last.latencyMs"), lessThan(1250.0));
+            assertThat(status.get("upstream.last.status"), nullValue());
+            String metrics = agent.http().get("/q/metrics").then().statusCode(200).extract().asString();
+            double slowestFailure = Double.parseDouble(metrics.lines()
+                    .filter(l -> l.startsWith("lifeguard_probe_duration_seconds_max{") && l.contains("outcome=\"failure\""))
+                    .findFirst().orElseThrow().replaceAll(".* ", ""));
+            assertThat(slowestFailure, lessThan(1.25));
+            // One kill is one event: counted as a restart, never as failed probes.
+            assertThat(metrics, not(containsString("cause=\"killed\"")));
+            awaitReady(agent);
+            assertThat(agent.http().get("/q/metrics").then().extract().asString(), containsString("lifeguard_restarts_total{reason=\"killed\"} 1.0"));
         }
     }
 
