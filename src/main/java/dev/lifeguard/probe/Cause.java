@@ -60,15 +60,15 @@ public enum Cause {
             "Raise the container's memory limit or lower the service's heap/cache sizes; check for a leak."),
     /** The wrapped process is stopped (SIGSTOP, state T): alive, but it cannot answer. */
     STOPPED("stopped", "The service's process is stopped (state T, e.g. SIGSTOP or a debugger) and cannot answer.",
-            "Resume it with kill -CONT <pid>, or let Lifeguard restart it when the hang timer fires."),
+            "Resume it with kill -CONT and its PID, or let Lifeguard restart it when the hang timer fires."),
     /** The wrapped process is alive but has not answered for the hang window. */
-    HUNG("hung", "The service's process is alive but stopped answering: it is hung.",
+    HUNG("hung", "The service's process stopped answering for the whole hang window: it was judged hung.",
             "Read the evidence (process state, CPU use, threads, thread dump): a deadlock, a busy loop or blocked I/O."),
     /** An operator asked for a restart through the admin endpoint. */
     RESTART_REQUESTED("restart_requested", "An operator asked for a restart.", "Nothing to do: the service restarts at once."),
     /** Restarts exceeded the budget; Lifeguard stopped restarting. */
     CRASH_LOOP("crash_loop", "The service keeps failing: the restart budget is spent and Lifeguard stopped restarting it.",
-            "Fix the cause shown in the restart history, then POST /lifeguard/admin/restart or restart Lifeguard."),
+            "Fix the cause shown in the restart history, then restart Lifeguard, or POST /lifeguard/admin/restart where an admin token is set (without one it answers 403)."),
     /** A failure none of the above describes; the evidence names the exception. */
     UNEXPECTED("unexpected", "The probe failed in an unexpected way.", "Read the evidence; please report it so Lifeguard can name it.");
 

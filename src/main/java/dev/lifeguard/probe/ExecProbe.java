@@ -65,7 +65,7 @@ final class ExecProbe implements Probe {
             return ProbeResult.failed(Cause.EXEC_TIMEOUT, "killed after " + Durations.exact(Duration.ofMillis(timeoutMillis)) + output, latency, clock.instant(), 0);
         }
         if (exit != 0) {
-            return ProbeResult.failed(Cause.EXEC_FAILED, "exit status " + exit + output, latency, clock.instant(), exit);
+            return ProbeResult.failed(Cause.EXEC_FAILED, "exit status " + exit + output, latency, clock.instant(), 0);
         }
         return ProbeResult.ok("exit status 0" + output, latency, clock.instant(), 0);
     }

@@ -8,16 +8,17 @@ import java.time.Instant;
  *
  * @param cause {@link Cause#OK} when the probe passed
  * @param detail one line of evidence: what was tried and what came back
- * @param status the HTTP status or the exit code, 0 when there was none
+ * @param latency how long the probe took, from its start to its result
+ * @param httpStatus the HTTP status, 0 when there was none (not HTTP, or no response)
  */
-public record ProbeResult(Cause cause, String detail, Duration latency, Instant at, int status) {
+public record ProbeResult(Cause cause, String detail, Duration latency, Instant at, int httpStatus) {
 
-    public static ProbeResult ok(String detail, Duration latency, Instant at, int status) {
-        return new ProbeResult(Cause.OK, detail, latency, at, status);
+    public static ProbeResult ok(String detail, Duration latency, Instant at, int httpStatus) {
+        return new ProbeResult(Cause.OK, detail, latency, at, httpStatus);
     }
 
-    public static ProbeResult failed(Cause cause, String detail, Duration latency, Instant at, int status) {
-        return new ProbeResult(cause, detail, latency, at, status);
+    public static ProbeResult failed(Cause cause, String detail, Duration latency, Instant at, int httpStatus) {
+        return new ProbeResult(cause, detail, latency, at, httpStatus);
     }
 
     public boolean ok() {

@@ -24,7 +24,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 
 /**
- * Serves {@code GET /q/health/ready} from bytes rendered once per probe, ahead of SmallRye Health's handler, so a load
+ * Serves {@code GET /q/health/ready} from bytes rendered once per verdict, ahead of SmallRye Health's handler, so a load
  * balancer polling thousands of times a second costs one buffer write per request: no check is called, no JSON is
  * built, nothing is logged. The body is the MicroProfile Health format SmallRye itself produces. Thread-safe.
  */
@@ -61,7 +61,7 @@ public class CachedReadiness implements WatchListener {
     }
 
     @Override
-    public void probed(Verdict verdict) {
+    public void updated(Verdict verdict) {
         answer.set(render());
     }
 

@@ -49,6 +49,7 @@ public class HealthChecks {
                 .withData("consecutiveFailures", v.consecutiveFailures());
         ProbeResult last = v.last();
         if (last != null) {
+            b.withData("lastProbe", last.cause().code());
             b.withData("lastLatencyMs", String.valueOf(CheckView.latencyMillis(last)));
         }
         if (!v.spec().affectsReadiness()) {

@@ -34,7 +34,7 @@ public class StatusResource {
     @RegisterForReflection
     public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence) {
         static IncidentView of(Incident i) {
-            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.cause().advice(), i.restartIn(), i.evidence());
+            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence());
         }
     }
 

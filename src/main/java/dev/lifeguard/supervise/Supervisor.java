@@ -39,6 +39,7 @@ import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.watch.CheckWatcher;
+import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
@@ -90,7 +91,7 @@ public class Supervisor implements WatchListener {
     private volatile int restartsInWindow;
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
-    private volatile ProbeResult lost;
+    private volatile SupervisionEvent lost;
     /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
     private Instant hangStartedAt;
     private ProcSnapshot hangStartSnapshot;
@@ -261,8 +262,8 @@ public class Supervisor implements WatchListener {
         String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started, clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
-        record(new Incident(clock.instant(), c.pid(), cause, explanation, c.stopEvidence, -1));
-        lost = ProbeResult.failed(cause, explanation, Duration.ZERO, clock.instant(), 0);
+        record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, -1));
+        lost = SupervisionEvent.of(cause, explanation, clock.instant());
         watchers.upstreamWatcher().fail(lost);
     }
 
@@ -400,7 +401,7 @@ public class Supervisor implements WatchListener {
                 List.of(), List.of());
         if (!shuttingDown) {
             // Not ready first: the output can wait a moment, traffic cannot.
-            watchers.upstreamWatcher().fail(ProbeResult.failed(exit.cause(), exit.describe(), exit.ran(), exit.at(), exit.status()));
+            watchers.upstreamWatcher().fail(SupervisionEvent.of(exit.cause(), exit.describe(), exit.at()));
         }
         // The last words of a dying process are the best evidence: let the pumps drain them.
         for (Thread pump : c.pumps) {
@@ -426,7 +427,7 @@ public class Supervisor implements WatchListener {
         if (endForGood) {
             state = ChildState.EXITED;
             record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; restart policy " + spec.policy() + ": not restarting",
-                    evidence, -1));
+                    cause.advice(), evidence, -1));
             endedForGood.complete(exit.status());
             Quarkus.asyncExit(exit.status());
             return;
@@ -437,14 +438,14 @@ public class Supervisor implements WatchListener {
             state = ChildState.CRASH_LOOP;
             String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + Durations.exact(spec.window())
                     + " spent the budget: not restarting until POST /lifeguard/admin/restart";
-            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, evidence, -1));
-            watchers.upstreamWatcher().fail(ProbeResult.failed(Cause.CRASH_LOOP, why, exit.ran(), exit.at(), exit.status()));
+            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, -1));
+            watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
             return;
         }
         state = ChildState.BACKING_OFF;
         // A restart an operator asked for is not a failure: no back-off.
         long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
-        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), evidence, restartIn));
+        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, restartIn));
         thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
     }
 
@@ -465,35 +466,42 @@ public class Supervisor implements WatchListener {
         } else {
             LOG.warnf("[%s] %s%s. Advice: %s", incident.cause().code(), incident.explanation(),
                     incident.restartIn() >= 0 ? "; restarting in " + Durations.exact(Duration.ofMillis(incident.restartIn())) : "",
-                    incident.cause().advice());
+                    incident.advice());
         }
         listeners.forEach(l -> l.incident(incident));
     }
 
-    /** Refines a failed upstream probe with what the supervisor knows; runs on the watcher's event loop. */
-    private ProbeResult diagnose(ProbeResult failed) {
+    /** Explains a failed upstream probe with what the supervisor knows, if anything; runs on the watcher's event loop. */
+    private Optional<SupervisionEvent> diagnose(ProbeResult failed) {
         ChildState s = state;
         ChildExit exit = lastExit;
         if (s == ChildState.CRASH_LOOP && exit != null) {
-            return ProbeResult.failed(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), failed.latency(), failed.at(), exit.status());
+            return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice(), failed.at()));
         }
         if ((s == ChildState.BACKING_OFF || s == ChildState.EXITED) && exit != null) {
-            return ProbeResult.failed(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""),
-                    failed.latency(), failed.at(), exit.status());
+            return Optional.of(SupervisionEvent.of(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""), failed.at()));
         }
-        ProbeResult gone = lost;
+        SupervisionEvent gone = lost;
         if (gone != null) {
-            return ProbeResult.failed(gone.cause(), gone.detail() + "; the probe: " + failed.cause().code(), failed.latency(), failed.at(), 0);
+            return Optional.of(gone);
         }
         Child c = child;
         if (s == ChildState.RUNNING && c != null) {
             Optional<Character> procState = ProcSnapshot.state(c.pid());
             if (procState.isPresent() && ProcSnapshot.stopped(procState.get())) {
-                return ProbeResult.failed(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get())
-                        + " (the probe: " + failed.cause().code() + ")", failed.latency(), failed.at(), failed.status());
+                return Optional.of(new SupervisionEvent(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get()),
+                        "Resume it with kill -CONT " + c.pid() + ", or Lifeguard " + (c.own() ? "restarts" : "kills") + " it once it has not answered for "
+                                + Durations.exact(spec.hangAfter()) + (c.own() ? "" : " (for the kubelet to restart)") + ".",
+                        failed.at()));
             }
         }
-        return failed;
+        return Optional.empty();
+    }
+
+    private String crashLoopAdvice() {
+        return "Fix the cause shown in the restart history, then " + (spec.adminToken().isPresent()
+                ? "POST /lifeguard/admin/restart with the admin token, or restart Lifeguard."
+                : "restart Lifeguard (POST /lifeguard/admin/restart is disabled: it needs lifeguard.admin.token or lifeguard.admin.token-file).");
     }
 
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */

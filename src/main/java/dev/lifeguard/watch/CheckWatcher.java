@@ -4,7 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -39,7 +40,7 @@ public final class CheckWatcher {
     private final AtomicReference<Verdict> verdict;
     private final Instant startedAt;
     private volatile long lastTickNanos = System.nanoTime();
-    private volatile UnaryOperator<ProbeResult> diagnosis = UnaryOperator.identity();
+    private volatile Function<ProbeResult, Optional<SupervisionEvent>> diagnosis = failed -> Optional.empty();
     private volatile long recoveryUntilNanos = System.nanoTime();
     /** The timer of the next probe, -1 while one runs (event loop only). */
     private long pendingTimer = -1;
@@ -82,19 +83,20 @@ public final class CheckWatcher {
     }
 
     /**
-     * Sets what refines a failed probe's result with knowledge the probe lacks: that the process is stopped, dead, or
-     * crash-looping. Applied on the event loop to every failed result; must be quick.
+     * Sets what explains a failed probe with knowledge the probe lacks: that the process is stopped, dead, or
+     * crash-looping. Such an explanation is definite: the check is not ready at once. Applied on the event loop to
+     * every failed result; must be quick.
      */
-    public void diagnoseWith(UnaryOperator<ProbeResult> diagnosis) {
+    public void diagnoseWith(Function<ProbeResult, Optional<SupervisionEvent>> diagnosis) {
         this.diagnosis = diagnosis;
     }
 
     /**
-     * Records a failure known for certain (the process died): the check becomes not ready at once, without waiting
-     * for the failure threshold. Safe from any thread.
+     * Records what the supervisor knows for certain (the process died): the check becomes not ready at once, without
+     * waiting for the failure threshold. Not a probe. Safe from any thread.
      */
-    public void fail(ProbeResult definite) {
-        context.runOnContext(v -> record(definite, true));
+    public void fail(SupervisionEvent event) {
+        context.runOnContext(v -> update(Hysteresis.failNow(verdict.get(), null, event), event.at()));
     }
 
     /**
@@ -125,7 +127,11 @@ public final class CheckWatcher {
         withDeadline(probe.probe()).onComplete(r -> {
             ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
                     Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0);
-            record(result.ok() ? result : diagnosis.apply(result), false);
+            Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
+            Verdict before = verdict.get();
+            Verdict after = known.isPresent() ? Hysteresis.failNow(before, result, known.get()) : Hysteresis.next(before, result, startedAt);
+            update(after, result.at());
+            listener.probed(after);
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
             long interval = recovering() ? Math.min(RECOVERY_INTERVAL_MILLIS, spec.interval().toMillis()) : spec.interval().toMillis();
             pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
@@ -150,22 +156,20 @@ public final class CheckWatcher {
         return bounded.future();
     }
 
-    private void record(ProbeResult result, boolean definite) {
-        Verdict before = verdict.get();
-        Verdict after = definite ? Hysteresis.failNow(before, result) : Hysteresis.next(before, result, startedAt);
-        verdict.set(after);
+    private void update(Verdict after, Instant at) {
+        Verdict before = verdict.getAndSet(after);
         if (after.state() != before.state()) {
-            Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), result.at());
+            Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), at);
             log.add(transition);
             if (after.ready()) {
                 LOG.infof("%s is %s (was %s for %s): %s", spec.name(), after.state().code(), before.state().code(),
-                        Durations.elapsed(Duration.between(before.since(), result.at())), after.explanation());
+                        Durations.elapsed(Duration.between(before.since(), at)), after.explanation());
             } else {
                 LOG.warnf("%s is %s [%s]: %s Advice: %s", spec.name(), after.state().code(), after.cause().code(),
-                        after.explanation(), after.cause().advice());
+                        after.explanation(), after.advice());
             }
             listener.transitioned(transition);
         }
-        listener.probed(after);
+        listener.updated(after);
     }
 }

@@ -3,6 +3,7 @@ package dev.lifeguard.watch;
 import java.time.Instant;
 
 import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 
 /**
@@ -34,15 +35,23 @@ final class Hysteresis {
             }
         }
         // A not-ready check keeps naming its latest failure; a ready one names none.
-        var cause = target == State.READY ? dev.lifeguard.probe.Cause.OK : result.ok() ? current.cause() : result.cause();
+        Cause cause = target == State.READY ? Cause.OK : result.ok() ? current.cause() : result.cause();
         Instant since = target == state ? current.since() : result.at();
-        return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result);
+        return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result, null);
     }
 
-    /** The verdict after a failure that needs no confirmation, such as the process exiting: not ready at once. */
-    static Verdict failNow(Verdict current, ProbeResult failure) {
-        Instant since = current.state() == State.NOT_READY ? current.since() : failure.at();
-        return new Verdict(current.spec(), State.NOT_READY, failure.cause(), since, current.consecutiveFailures() + 1, 0,
-                current.probes(), failure);
+    /**
+     * The verdict after a supervision event, which needs no confirmation (the process exited, is stopped): not ready
+     * at once.
+     *
+     * @param probe the failed probe that the event explains, or null when the event came on its own
+     */
+    static Verdict failNow(Verdict current, ProbeResult probe, SupervisionEvent event) {
+        Instant since = current.state() == State.NOT_READY ? current.since() : event.at();
+        return probe == null
+                ? new Verdict(current.spec(), State.NOT_READY, event.cause(), since, current.consecutiveFailures(), 0, current.probes(),
+                        current.last(), event)
+                : new Verdict(current.spec(), State.NOT_READY, event.cause(), since, current.consecutiveFailures() + 1, 0,
+                        current.probes() + 1, probe, event);
     }
 }

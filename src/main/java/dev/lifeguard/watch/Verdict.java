@@ -7,18 +7,21 @@ import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 
 /**
- * A check's current judgement, replaced whole after every probe. Immutable.
+ * A check's current judgement, replaced whole after every probe and every supervision event. Immutable.
  *
- * @param cause why the check is not ready ({@link Cause#OK} while ready or before any failure)
+ * @param cause why the check is not ready: the supervisor's event if there is one, else the latest failed probe's
+ *     cause ({@link Cause#OK} while ready or before any failure)
  * @param since when the check entered its state
- * @param last the latest probe's result, the evidence; null before the first probe
+ * @param consecutiveFailures failed probes in a row (supervision events are not probes)
+ * @param last the latest probe's result, as the probe saw it; null before the first probe
+ * @param event what the supervisor knows about the process that explains the failure; null when nothing
  */
 public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, int consecutiveFailures,
-        int consecutiveSuccesses, long probes, ProbeResult last) {
+        int consecutiveSuccesses, long probes, ProbeResult last, SupervisionEvent event) {
 
     /** The verdict before any probe. */
     public static Verdict initial(CheckSpec spec, Instant now) {
-        return new Verdict(spec, State.STARTING, Cause.OK, now, 0, 0, 0, null);
+        return new Verdict(spec, State.STARTING, Cause.OK, now, 0, 0, 0, null, null);
     }
 
     public String name() {
@@ -34,18 +37,38 @@ public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, i
         return state.ready() || !spec.affectsReadiness();
     }
 
+    /** What to do, while not ready: the supervisor's advice when it explained the failure, else the cause's. */
+    public String advice() {
+        return event != null ? event.advice() : cause.advice();
+    }
+
     /** One human line: what is going on, with the latest evidence. */
     public String explanation() {
+        String target = spec.target().describe();
+        if (event != null) {
+            boolean probedSince = last != null && !last.ok() && !last.at().isBefore(event.at());
+            return cause.explanation() + " " + event.detail() + (probedSince ? " (the probe: " + last.cause().code() + ")" : "") + ".";
+        }
         if (last == null) {
-            return "Waiting for the first probe of " + spec.target().describe() + ".";
+            return "Waiting for the first probe of " + target + ".";
         }
-        if (state == State.READY) {
-            return "Ready: " + spec.target().describe() + " answered (" + last.detail() + ").";
+        if (last.ok()) {
+            String answered = target + " answered (" + last.detail() + ")";
+            return switch (state) {
+                case READY -> "Ready: " + answered + ".";
+                case STARTING -> "Starting: " + answered + ", " + consecutiveSuccesses + " of " + spec.successThreshold()
+                        + " successes before ready.";
+                case NOT_READY -> "Recovering from " + cause.code() + ": " + answered + ", " + consecutiveSuccesses + " of "
+                        + spec.successThreshold() + " successes before ready.";
+            };
         }
-        if (cause == Cause.OK) {
-            return "Starting: " + spec.target().describe() + " answered (" + last.detail() + "), waiting for "
-                    + spec.successThreshold() + " consecutive successes.";
-        }
-        return cause.explanation() + " " + spec.target().describe() + ": " + last.detail() + ".";
+        String failed = last.cause().explanation() + " " + target + ": " + last.detail() + ".";
+        return switch (state) {
+            case READY -> "Ready, but the last probe failed (" + last.cause().code() + ", " + consecutiveFailures + " of "
+                    + spec.failureThreshold() + " failures before not ready): " + failed;
+            case STARTING -> "Starting, the last probe failed (" + last.cause().code() + ", " + consecutiveFailures + " failure(s); "
+                    + "not ready after " + spec.failureThreshold() + " once the startup grace is over): " + failed;
+            case NOT_READY -> failed;
+        };
     }
 }

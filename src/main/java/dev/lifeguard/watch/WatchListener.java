@@ -6,7 +6,11 @@ package dev.lifeguard.watch;
  */
 public interface WatchListener {
 
-    /** A probe finished and the check's verdict is now {@code verdict}. */
+    /** The check's verdict is now {@code verdict}: after every probe and every supervision event. */
+    default void updated(Verdict verdict) {
+    }
+
+    /** A probe finished (its result is {@code verdict.last()}); never called for supervision events. */
     default void probed(Verdict verdict) {
     }
 

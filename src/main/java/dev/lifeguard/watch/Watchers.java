@@ -109,6 +109,11 @@ public class Watchers {
     private static WatchListener fanOut(List<WatchListener> all) {
         return new WatchListener() {
             @Override
+            public void updated(Verdict verdict) {
+                all.forEach(l -> l.updated(verdict));
+            }
+
+            @Override
             public void probed(Verdict verdict) {
                 all.forEach(l -> l.probed(verdict));
             }

@@ -49,7 +49,7 @@ class ProbeTest {
     void passesWhenTheUpstreamAnswers200() {
         ProbeResult r = probe(http(server.url()), Mode.OK);
         assertThat(r.cause(), is(Cause.OK));
-        assertThat(r.status(), is(200));
+        assertThat(r.httpStatus(), is(200));
     }
 
     @Test
@@ -93,7 +93,7 @@ class ProbeTest {
     void namesABadStatusWithItsCodeAndBody() {
         ProbeResult r = probe(http(server.url()), Mode.STATUS_500);
         assertThat(r.cause(), is(Cause.BAD_STATUS));
-        assertThat(r.status(), is(500));
+        assertThat(r.httpStatus(), is(500));
         assertThat(r.detail(), allOf(containsString("HTTP 500"), containsString("expected 200-399"), containsString("database connection pool exhausted")));
     }
 
@@ -150,7 +150,7 @@ class ProbeTest {
     void execProbeReportsTheExitCodeAndTheLastOutput() {
         ProbeResult r = probe(new Target.Exec(List.of("sh", "-c", "seq 1 5000; echo 'replica lag too high' >&2; exit 3")), Mode.OK);
         assertThat(r.cause(), is(Cause.EXEC_FAILED));
-        assertThat(r.status(), is(3));
+        assertThat(r.httpStatus(), is(0));
         assertThat(r.detail(), allOf(containsString("exit status 3"), containsString("replica lag too high")));
         assertThat(r.detail().length(), lessThan(ExecProbe.EVIDENCE_BYTES + 64));
     }
