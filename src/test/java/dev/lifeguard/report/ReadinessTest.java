@@ -1,6 +1,11 @@
 package dev.lifeguard.report;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.allOf;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -97,9 +102,26 @@ class ReadinessTest {
         UpstreamResource.upstream.mode(Mode.GARBAGE);
         awaitReady(503);
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("lifeguard_upstream_up 0.0"))
+                .body(containsString("lifeguard_ready 0.0"))
+                .body(containsString("lifeguard_check_up{check=\"upstream\"} 0.0"))
                 .body(containsString("lifeguard_probe_duration_seconds_bucket{check=\"upstream\""))
                 .body(containsString("lifeguard_probe_failures_total{cause=\"invalid_response\",check=\"upstream\"}"))
                 .body(containsString("lifeguard_transitions_total{check=\"upstream\",to=\"not_ready\"}"));
+    }
+
+    @Test
+    void metricsStartAtZeroKeepOneSeriesPerMeaningAndNameTheVersion() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String version = given().get("/lifeguard/status").then().statusCode(200).extract().path("version");
+        assertThat(version, matchesPattern("\\d+\\.\\d+\\.\\d+\\S*"));
+        assertThat(metrics, allOf(containsString("lifeguard_build_info{java=\"" + System.getProperty("java.version") + "\",version=\"" + version + "\"} 1.0"),
+                // increase() needs a series before its first event: restarts by reason, and one failure total per check.
+                containsString("lifeguard_restarts_total{reason=\"oom_killed\"} 0.0"),
+                containsString("lifeguard_restarts_total{reason=\"hung\"} 0.0"),
+                containsString("lifeguard_check_failures_total{check=\"db\"} 0.0"),
+                // lifeguard_check_up{check="upstream"} says it already.
+                not(containsString("lifeguard_upstream_up"))));
+        long buckets = metrics.lines().filter(l -> l.startsWith("lifeguard_probe_duration_seconds_bucket{check=\"db\"") && l.contains("outcome=\"success\"")).count();
+        assertThat(buckets, lessThanOrEqualTo(15L));
     }
 }
