@@ -1,10 +1,16 @@
 package dev.lifeguard.report;
 
+import java.time.Duration;
+import java.util.List;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.supervise.Incident;
 import dev.lifeguard.supervise.SupervisorListener;
@@ -20,38 +26,61 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Exposes the watch on {@code /q/metrics}: {@code lifeguard_upstream_up}, {@code lifeguard_check_up{check}}, the
- * {@code lifeguard_probe_duration_seconds} histogram, {@code lifeguard_probe_failures_total{check,cause}} and
- * {@code lifeguard_transitions_total{check,to}}, and {@code lifeguard_restarts_total{reason}}. Thread-safe.
+ * Exposes the watch on {@code /q/metrics}: {@code lifeguard_ready}, {@code lifeguard_check_up{check}}, the
+ * {@code lifeguard_probe_duration_seconds{check,outcome}} histogram, {@code lifeguard_check_failures_total{check}},
+ * {@code lifeguard_probe_failures_total{check,cause}}, {@code lifeguard_transitions_total{check,to}},
+ * {@code lifeguard_restarts_total{reason}} and {@code lifeguard_build_info{version}}. Only probes are counted as
+ * probes; supervision events (an exit, a kill) count once, as a restart. Thread-safe.
  */
 @ApplicationScoped
 public class PrometheusMetrics implements WatchListener, SupervisorListener {
 
+    /** Health probes answer in milliseconds or time out at their timeout (1 s by default): a dozen buckets cover both. */
+    private static final Duration[] PROBE_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10) };
+    /** The reasons a wrapped service is restarted for: counted from zero, so that increase() sees the first one. */
+    private static final List<Cause> RESTART_REASONS = List.of(Cause.EXITED, Cause.CRASHED, Cause.KILLED, Cause.OOM_KILLED,
+            Cause.HUNG, Cause.RESTART_REQUESTED);
+
     private final MeterRegistry registry;
     private final Watchers watchers;
+    private final String version;
 
-    PrometheusMetrics(MeterRegistry registry, Watchers watchers) {
+    PrometheusMetrics(MeterRegistry registry, Watchers watchers,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.registry = registry;
         this.watchers = watchers;
+        this.version = version;
     }
 
     void register(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
-        Gauge.builder("lifeguard.upstream.up", watchers, w -> w.upstream().ready() ? 1 : 0)
-                .description("1 while the guarded upstream is ready, else 0").register(registry);
+        Gauge.builder("lifeguard.build.info", () -> 1).tag("version", version).tag("java", System.getProperty("java.version", "unknown"))
+                .description("Always 1: the running Lifeguard's version and Java runtime").register(registry);
+        Gauge.builder("lifeguard.ready", watchers, w -> w.ready() ? 1 : 0)
+                .description("1 while GET /q/health/ready answers 200: the upstream and every check that affects readiness are ready")
+                .register(registry);
         for (CheckWatcher watcher : watchers.all()) {
-            Gauge.builder("lifeguard.check.up", watcher, w -> w.verdict().ready() ? 1 : 0).tag("check", watcher.spec().name())
+            String check = watcher.spec().name();
+            Gauge.builder("lifeguard.check.up", watcher, w -> w.verdict().ready() ? 1 : 0).tag("check", check)
                     .description("1 while the check is ready, else 0").register(registry);
+            failures(check);
+        }
+        for (Cause reason : RESTART_REASONS) {
+            restarts(reason);
         }
     }
 
     @Override
     public void probed(Verdict verdict) {
         ProbeResult last = verdict.last();
-        Timer.builder("lifeguard.probe.duration").description("How long probes take, failed ones included")
+        Timer.builder("lifeguard.probe.duration")
+                .description("How long probes take; outcome is success or failure (a failed probe lasts up to its timeout)")
                 .tag("check", verdict.name()).tag("outcome", last.ok() ? "success" : "failure")
-                .publishPercentileHistogram().register(registry).record(last.latency());
+                .serviceLevelObjectives(PROBE_BUCKETS).register(registry).record(last.latency());
         if (!last.ok()) {
-            Counter.builder("lifeguard.probe.failures").description("Failed probes by cause")
+            failures(verdict.name()).increment();
+            Counter.builder("lifeguard.probe.failures").description("Failed probes by the probe's own cause")
                     .tag("check", verdict.name()).tag("cause", last.cause().code()).register(registry).increment();
         }
     }
@@ -59,8 +88,7 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener {
     @Override
     public void incident(Incident incident) {
         if (incident.restartIn() >= 0) {
-            Counter.builder("lifeguard.restarts").description("Restarts of the wrapped service by reason")
-                    .tag("reason", incident.cause().code()).register(registry).increment();
+            restarts(incident.cause()).increment();
         }
     }
 
@@ -68,5 +96,15 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener {
     public void transitioned(Transition transition) {
         Counter.builder("lifeguard.transitions").description("State changes by target state")
                 .tag("check", transition.check()).tag("to", transition.to().code()).register(registry).increment();
+    }
+
+    private Counter failures(String check) {
+        return Counter.builder("lifeguard.check.failures").description("Failed probes of the check, whatever the cause")
+                .tag("check", check).register(registry);
+    }
+
+    private Counter restarts(Cause reason) {
+        return Counter.builder("lifeguard.restarts").description("Restarts of the wrapped service by reason")
+                .tag("reason", reason.code()).register(registry);
     }
 }

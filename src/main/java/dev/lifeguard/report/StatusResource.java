@@ -7,6 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.Incident;
 import dev.lifeguard.supervise.Supervisor;
@@ -20,7 +22,7 @@ public class StatusResource {
 
     /** The whole picture. Immutable. */
     @RegisterForReflection
-    public record Status(boolean ready, CheckView upstream, List<CheckView> checks, List<TransitionView> transitions,
+    public record Status(String version, boolean ready, CheckView upstream, List<CheckView> checks, List<TransitionView> transitions,
             SupervisorView supervisor) {
     }
 
@@ -48,10 +50,13 @@ public class StatusResource {
 
     private final Watchers watchers;
     private final Supervisor supervisor;
+    private final String version;
 
-    StatusResource(Watchers watchers, Supervisor supervisor) {
+    StatusResource(Watchers watchers, Supervisor supervisor,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.watchers = watchers;
         this.supervisor = supervisor;
+        this.version = version;
     }
 
     @GET
@@ -63,7 +68,7 @@ public class StatusResource {
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
                         supervisor.restartsInWindow(), supervisor.maxRestarts(),
                         supervisor.history().stream().map(IncidentView::of).toList());
-        return new Status(watchers.ready(), all.get(0), all.subList(1, all.size()),
+        return new Status(version, watchers.ready(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);
     }
 }

@@ -30,6 +30,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
@@ -115,6 +116,8 @@ public class Supervisor implements WatchListener {
         final LineTail err = OutputPump.newTail();
         final long oomBefore;
         final List<Thread> pumps = new ArrayList<>();
+        /** Whether the upstream has answered since this process started (supervisor thread only). */
+        boolean answered;
         Cause stoppedFor;
         String stopReason;
         List<String> stopEvidence = List.of();
@@ -143,7 +146,7 @@ public class Supervisor implements WatchListener {
         }
         policy = new RestartPolicy(spec);
         hangJudge = new HangJudge(spec.hangAfter());
-        if (spec.locatesProcess()) {
+        if (spec.locatesProcess() && !DryRun.active()) {
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
@@ -421,13 +424,17 @@ public class Supervisor implements WatchListener {
             endedForGood.complete(exit.status());
             return;
         }
-        boolean endForGood = spec.policy() == RestartPolicyKind.NEVER
-                || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null;
         List<String> evidence = evidence(c, exit);
-        if (endForGood) {
+        // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
+        boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
+        if (neverRan || spec.policy() == RestartPolicyKind.NEVER
+                || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null) {
             state = ChildState.EXITED;
-            record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; restart policy " + spec.policy() + ": not restarting",
-                    cause.advice(), evidence, -1));
+            String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
+                    + exit.status() : "restart policy " + spec.policy() + ": not restarting";
+            record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why,
+                    neverRan ? "Fix the command after -- (its last lines are in the evidence): install the program or correct its name or path." : cause.advice(),
+                    evidence, -1));
             endedForGood.complete(exit.status());
             Quarkus.asyncExit(exit.status());
             return;
@@ -525,6 +532,9 @@ public class Supervisor implements WatchListener {
             return;
         }
         hangJudge.observe(last, acting);
+        if (acting && last.ok()) {
+            c.answered = true;
+        }
         if (verdict.ready()) {
             policy.healthy(verdict.since(), last.at());
         }

@@ -45,7 +45,7 @@ public final class CheckWatcher {
     /** The timer of the next probe, -1 while one runs (event loop only). */
     private long pendingTimer = -1;
     private volatile boolean stopped;
-    private volatile Context context;
+    private final Context context;
 
     CheckWatcher(CheckSpec spec, Probe probe, Vertx vertx, Clock clock, WatchListener listener, TransitionLog log) {
         this.spec = spec;
@@ -56,10 +56,11 @@ public final class CheckWatcher {
         this.log = log;
         this.startedAt = clock.instant();
         this.verdict = new AtomicReference<>(Verdict.initial(spec, startedAt));
+        this.context = vertx.getOrCreateContext();
     }
 
+    /** Starts probing. Before that, events and expected recoveries are recorded but nothing is probed. */
     void start() {
-        context = vertx.getOrCreateContext();
         context.runOnContext(v -> tick());
     }
 
@@ -125,6 +126,9 @@ public final class CheckWatcher {
         long began = System.nanoTime();
         lastTickNanos = began;
         withDeadline(probe.probe()).onComplete(r -> {
+            if (stopped) {
+                return;
+            }
             ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
                     Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0);
             Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
@@ -157,6 +161,9 @@ public final class CheckWatcher {
     }
 
     private void update(Verdict after, Instant at) {
+        if (stopped) {
+            return;
+        }
         Verdict before = verdict.getAndSet(after);
         if (after.state() != before.state()) {
             Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), at);

@@ -5,20 +5,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.CheckSpec;
 import dev.lifeguard.config.CheckSpecs;
+import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.probe.Probe;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.core.Vertx;
 
@@ -50,21 +53,33 @@ public class Watchers {
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
+        if (DryRun.active()) {
+            return;
+        }
         WatchListener listener = fanOut(listeners.stream().toList());
         List<CheckWatcher> started = new ArrayList<>();
         for (CheckSpec spec : specs) {
-            LOG.infof("Watching %s: %s every %s, timeout %s, not ready after %d failure(s), ready after %d success(es), startup grace %s%s",
-                    spec.name(), spec.target().describe(), Durations.exact(spec.interval()), Durations.exact(spec.timeout()),
-                    spec.failureThreshold(), spec.successThreshold(), Durations.exact(spec.startupGrace()),
-                    spec.isUpstream() || spec.affectsReadiness() ? "" : " (reported only, does not affect readiness)");
             CheckWatcher watcher = new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history);
             started.add(watcher);
         }
         watchers = Collections.unmodifiableList(started);
-        started.forEach(CheckWatcher::start);
     }
 
-    void stop(@Observes ShutdownEvent event) {
+    /** Probing starts once Lifeguard can report: with its port open, and never when start-up failed. */
+    void probe(@ObservesAsync HttpServerStart event) {
+        for (CheckWatcher watcher : watchers) {
+            CheckSpec spec = watcher.spec();
+            LOG.infof("Watching %s: %s every %s, timeout %s, not ready after %d failure(s), ready after %d success(es), startup grace %s%s",
+                    spec.name(), spec.target().describe(), Durations.exact(spec.interval()), Durations.exact(spec.timeout()),
+                    spec.failureThreshold(), spec.successThreshold(), Durations.exact(spec.startupGrace()),
+                    spec.isUpstream() || spec.affectsReadiness() ? "" : " (reported only, does not affect readiness)");
+            watcher.start();
+        }
+    }
+
+    /** Also when start-up failed (no ShutdownEvent then): no probe may call into a container that is gone. */
+    @PreDestroy
+    void stop() {
         watchers.forEach(CheckWatcher::stop);
     }
 

@@ -63,7 +63,7 @@ class InvalidConfigIT {
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         assertEquals(2, p.waitFor(), output);
-        assertThat(output, allOf(containsString("unexpected arguments [python3, -m, http.server]"), containsString("usage: lifeguard [-- command")));
+        assertThat(output, allOf(containsString("unexpected arguments [python3, -m, http.server]"), containsString("usage: lifeguard [--help | --version | --check-config] [-- command")));
     }
 
     @Test
