@@ -118,7 +118,8 @@ class SupervisorIT {
 
     @Test
     void reportsAStoppedChildAtOnceThenRestartsItAsHung() throws Exception {
-        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.hang-after", "3s")) {
+        // A failure threshold that only the hang timer could outlast: a stopped process is definite evidence.
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.hang-after", "3s", "lifeguard.upstream.failure-threshold", "50")) {
             long pid = agent.childPid();
             WrappedAgent.signal("STOP", pid);
             // Readiness names the stop from the first failed probe on, well before the hang timer.
