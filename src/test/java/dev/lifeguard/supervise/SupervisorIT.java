@@ -236,6 +236,20 @@ class SupervisorIT {
     }
 
     @Test
+    void anAdminRestartDuringTheBackOffStartsOneChildNotTwo() throws Exception {
+        String token = "s3cret-token-for-tests-0123456789";
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.admin.token", token, "lifeguard.restart.backoff", "3s")) {
+            crash(agent, 3);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("backing_off", agent.status().getString("supervisor.state")));
+            agent.http().header("Authorization", "Bearer " + token).post("/lifeguard/admin/restart").then().statusCode(202);
+            awaitReady(agent);
+            // The back-off's own restart, still pending when the operator's came, must not start another.
+            await().during(Duration.ofSeconds(4)).atMost(WAIT)
+                    .untilAsserted(() -> assertEquals(2, agent.stdout().split("Started process", -1).length - 1, agent.stdout()));
+        }
+    }
+
+    @Test
     void theChildEndsWhenLifeguardIsKilled() throws Exception {
         try (WrappedAgent agent = wrapTestUpstream()) {
             ProcessHandle child = ProcessHandle.of(agent.childPid()).orElseThrow();
