@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -93,6 +94,8 @@ public class Supervisor implements WatchListener {
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
+    /** The back-off's restart while one is pending (supervisor thread only): an operator's restart cancels it. */
+    private ScheduledFuture<?> pendingRestart;
     /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
     private Instant hangStartedAt;
     private ProcSnapshot hangStartSnapshot;
@@ -319,6 +322,7 @@ public class Supervisor implements WatchListener {
             }
             policy.reset();
             restartsInWindow = 0;
+            cancelPendingRestart();
             Child c = child;
             if (c != null && c.handle.isAlive()) {
                 stop(c, Cause.RESTART_REQUESTED, reason, List.of());
@@ -328,8 +332,17 @@ public class Supervisor implements WatchListener {
         });
     }
 
+    private void cancelPendingRestart() {
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+    }
+
     private void spawn() {
-        if (shuttingDown) {
+        pendingRestart = null;
+        Child current = child;
+        if (shuttingDown || current != null && current.handle.isAlive()) {
             return;
         }
         List<String> argv = new ArrayList<>(launcher);
@@ -396,6 +409,10 @@ public class Supervisor implements WatchListener {
     }
 
     private void exited(Child c) {
+        if (c != child) {
+            // Only the current child's exit decides anything; an older one's was decided when it was replaced.
+            return;
+        }
         OptionalLong oomNow = oom.read();
         long oomKills = c.oomBefore < 0 || oomNow.isEmpty() ? -1 : oomNow.getAsLong() - c.oomBefore;
         Instant at = clock.instant();
@@ -453,7 +470,7 @@ public class Supervisor implements WatchListener {
         // A restart an operator asked for is not a failure: no back-off.
         long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
         record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, restartIn));
-        thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
+        pendingRestart = thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
     }
 
     private static List<String> evidence(Child c, ChildExit exit) {
