@@ -1,0 +1,71 @@
+package dev.lifeguard.watch;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.config.Target;
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.probe.Probe;
+import dev.lifeguard.probe.ProbeResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/** A check's schedule on a real Vert.x event loop, with probes that misbehave. */
+class CheckWatcherTest {
+
+    private static final CheckSpec SPEC = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofMillis(50),
+            Duration.ofMillis(50), 1, 1, Duration.ZERO, true);
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() {
+        vertx.close();
+    }
+
+    private CheckWatcher watch(Probe probe) {
+        CheckWatcher watcher = new CheckWatcher(SPEC, probe, vertx, Clock.systemUTC(), new WatchListener() {
+        }, new TransitionLog(10));
+        watcher.start();
+        return watcher;
+    }
+
+    @Test
+    void aProbeThatThrowsIsAFailedProbeNamedUnexpectedAndTheScheduleGoesOn() {
+        AtomicInteger calls = new AtomicInteger();
+        CheckWatcher watcher = watch(() -> {
+            calls.incrementAndGet();
+            throw new IllegalArgumentException("port out of range:70000");
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(calls.get(), greaterThanOrEqualTo(3)));
+        Verdict v = watcher.verdict();
+        assertEquals(Cause.UNEXPECTED, v.last().cause());
+        assertThat(v.last().detail(), containsString("IllegalArgumentException: port out of range:70000"));
+        assertEquals(State.NOT_READY, v.state());
+        assertEquals(true, watcher.ticking());
+    }
+
+    @Test
+    void aProbeThatNeverFinishesIsNotJoinedByAnotherAndItsSkippedRoundsAreCounted() {
+        AtomicInteger calls = new AtomicInteger();
+        CheckWatcher watcher = watch(() -> {
+            calls.incrementAndGet();
+            return Future.<ProbeResult>future(p -> { });
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watcher.skippedRounds(), greaterThanOrEqualTo(3L)));
+        assertEquals(1, calls.get(), "a new probe started while one was outstanding");
+        assertEquals(Cause.UNEXPECTED, watcher.verdict().last().cause());
+        assertThat(watcher.verdict().last().detail(), containsString("still running"));
+    }
+}
