@@ -20,6 +20,7 @@ import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,7 +29,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Exposes the watch on {@code /q/metrics}: {@code lifeguard_ready}, {@code lifeguard_check_up{check}}, the
  * {@code lifeguard_probe_duration_seconds{check,outcome}} histogram, {@code lifeguard_check_failures_total{check}},
- * {@code lifeguard_probe_failures_total{check,cause}}, {@code lifeguard_transitions_total{check,to}},
+ * {@code lifeguard_probe_failures_total{check,cause}}, {@code lifeguard_probe_rounds_skipped_total{check}},
+ * {@code lifeguard_transitions_total{check,to}},
  * {@code lifeguard_restarts_total{reason}} and {@code lifeguard_build_info{version}}. Only probes are counted as
  * probes; supervision events (an exit, a kill) count once, as a restart. Thread-safe.
  */
@@ -65,6 +67,8 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener {
             Gauge.builder("lifeguard.check.up", watcher, w -> w.verdict().ready() ? 1 : 0).tag("check", check)
                     .description("1 while the check is ready, else 0").register(registry);
             failures(check);
+            FunctionCounter.builder("lifeguard.probe.rounds.skipped", watcher, CheckWatcher::skippedRounds).tag("check", check)
+                    .description("Rounds not probed because the check's previous probe was still running").register(registry);
         }
         for (Cause reason : RESTART_REASONS) {
             restarts(reason);

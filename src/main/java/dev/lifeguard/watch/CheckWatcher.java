@@ -3,6 +3,9 @@ package dev.lifeguard.watch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 import java.util.function.Function;
@@ -16,7 +19,6 @@ import dev.lifeguard.probe.Probe;
 import dev.lifeguard.probe.ProbeResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
@@ -44,6 +46,10 @@ public final class CheckWatcher {
     private volatile long recoveryUntilNanos = System.nanoTime();
     /** The timer of the next probe, -1 while one runs (event loop only). */
     private long pendingTimer = -1;
+    /** The probe still running, even past its deadline, and since when (event loop only). */
+    private Future<ProbeResult> outstanding;
+    private long outstandingSince;
+    private final AtomicLong skipped = new AtomicLong();
     private volatile boolean stopped;
     private final Context context;
 
@@ -118,6 +124,11 @@ public final class CheckWatcher {
         return !verdict.get().ready() && System.nanoTime() - recoveryUntilNanos < 0;
     }
 
+    /** Rounds skipped because the previous probe was still running. */
+    public long skippedRounds() {
+        return skipped.get();
+    }
+
     private void tick() {
         pendingTimer = -1;
         if (stopped) {
@@ -125,39 +136,52 @@ public final class CheckWatcher {
         }
         long began = System.nanoTime();
         lastTickNanos = began;
-        withDeadline(probe.probe()).onComplete(r -> {
+        if (outstanding != null) {
+            // Never two probes at once: a stuck probe (a check command whose descendants hold its output) must not
+            // pile up workers. The round fails, and is counted, until it ends.
+            skipped.incrementAndGet();
+            Duration running = Duration.ofNanos(began - outstandingSince);
+            ProbeResult stuck = ProbeResult.failed(Cause.UNEXPECTED, "the previous probe is still running after " + Durations.elapsed(running)
+                    + "; round skipped", Duration.ZERO, clock.instant(), 0);
+            update(Hysteresis.next(verdict.get(), stuck, startedAt), stuck.at());
+            scheduleNext(began);
+            return;
+        }
+        Future<ProbeResult> running = start(began);
+        outstanding = running;
+        outstandingSince = began;
+        running.onComplete(r -> context.runOnContext(v -> outstanding = null));
+        // A probe that fails to finish in time (a bug, a stuck worker) must not stop the schedule.
+        running.timeout(spec.timeout().toMillis() + DEADLINE_SLACK_MILLIS, TimeUnit.MILLISECONDS).onComplete(r -> {
             if (stopped) {
                 return;
             }
-            ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
-                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0);
+            ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, r.cause() instanceof TimeoutException
+                    ? "the probe did not finish within its timeout" : String.valueOf(r.cause()), Duration.ofNanos(System.nanoTime() - began),
+                    clock.instant(), 0);
             Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
             Verdict before = verdict.get();
             Verdict after = known.isPresent() ? Hysteresis.failNow(before, result, known.get()) : Hysteresis.next(before, result, startedAt);
             update(after, result.at());
             listener.probed(after);
-            long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
-            long interval = recovering() ? Math.min(RECOVERY_INTERVAL_MILLIS, spec.interval().toMillis()) : spec.interval().toMillis();
-            pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
+            scheduleNext(began);
         });
     }
 
-    /** A probe that fails to finish (a bug, a stuck worker) must not stop the schedule. */
-    private Future<ProbeResult> withDeadline(Future<ProbeResult> running) {
-        Promise<ProbeResult> bounded = Promise.promise();
-        long began = System.nanoTime();
-        long timer = vertx.setTimer(spec.timeout().toMillis() + DEADLINE_SLACK_MILLIS, id -> bounded.tryComplete(
-                ProbeResult.failed(Cause.UNEXPECTED, "the probe did not finish within its timeout",
-                        Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0)));
-        running.onComplete(r -> {
-            vertx.cancelTimer(timer);
-            if (r.succeeded()) {
-                bounded.tryComplete(r.result());
-            } else {
-                bounded.tryFail(r.cause());
-            }
-        });
-        return bounded.future();
+    /** The probe's own future; an exception it throws (a bug, a value it cannot handle) is a failed probe. */
+    private Future<ProbeResult> start(long began) {
+        try {
+            return probe.probe();
+        } catch (RuntimeException e) {
+            return Future.succeededFuture(ProbeResult.failed(Cause.UNEXPECTED, "the probe threw " + e,
+                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0));
+        }
+    }
+
+    private void scheduleNext(long began) {
+        long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
+        long interval = recovering() ? Math.min(RECOVERY_INTERVAL_MILLIS, spec.interval().toMillis()) : spec.interval().toMillis();
+        pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
     }
 
     private void update(Verdict after, Instant at) {

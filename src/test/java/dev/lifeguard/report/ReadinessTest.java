@@ -119,6 +119,7 @@ class ReadinessTest {
                 containsString("lifeguard_restarts_total{reason=\"oom_killed\"} 0.0"),
                 containsString("lifeguard_restarts_total{reason=\"hung\"} 0.0"),
                 containsString("lifeguard_check_failures_total{check=\"db\"} 0.0"),
+                containsString("lifeguard_probe_rounds_skipped_total{check=\"db\"} 0.0"),
                 // lifeguard_check_up{check="upstream"} says it already.
                 not(containsString("lifeguard_upstream_up"))));
         long buckets = metrics.lines().filter(l -> l.startsWith("lifeguard_probe_duration_seconds_bucket{check=\"db\"") && l.contains("outcome=\"success\"")).count();
