@@ -1,5 +1,6 @@
 package dev.lifeguard.probe;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
@@ -160,6 +161,24 @@ class ProbeTest {
         ProbeResult r = probe(new Target.Exec(List.of("sleep", "30")), Mode.OK);
         assertThat(r.cause(), is(Cause.EXEC_TIMEOUT));
         assertThat(r.latency(), lessThan(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void execProbeEndsWhenTheCommandExitsThoughWhatItStartedHoldsItsOutputAndKillsThatToo() {
+        // A process that escaped the command's group (setsid) and its tree (its parent exited), holding the output.
+        String escapee = "86400." + System.nanoTime() % 1_000_000;
+        try {
+            ProbeResult r = probe(new Target.Exec(List.of("sh", "-c", "setsid sleep " + escapee + " & echo started; exit 0")), Mode.OK);
+            assertThat(r.cause(), is(Cause.OK));
+            assertThat(r.detail(), containsString("started"));
+            await().atMost(Duration.ofSeconds(5)).until(() -> running(escapee).isEmpty());
+        } finally {
+            running(escapee).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static List<ProcessHandle> running(String argument) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false)).toList();
     }
 
     private static Target.Http http(String url) {
