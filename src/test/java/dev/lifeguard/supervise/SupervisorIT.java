@@ -206,6 +206,18 @@ class SupervisorIT {
     }
 
     @Test
+    void restartsSpentOfTheBudgetDecayWithTheWindow() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.window", "3s")) {
+            crash(agent, 3);
+            awaitRestart(agent, "crashed");
+            awaitReady(agent);
+            assertEquals(1, agent.status().getInt("supervisor.restartsInWindow"));
+            // The restart leaves the window 3 s after it: the budget is whole again.
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(0, agent.status().getInt("supervisor.restartsInWindow")));
+        }
+    }
+
+    @Test
     void forwardsAFloodOfOutputWholeAndInOrder() throws Exception {
         int lines = 200_000;
         try (WrappedAgent agent = wrapTestUpstream()) {
