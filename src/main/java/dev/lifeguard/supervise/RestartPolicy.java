@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 
 import dev.lifeguard.config.SupervisionSpec;
 
 /**
  * Exponential back-off between restarts, reset by a stretch of healthy running, within a budget of restarts per
- * window. Pure (time is passed in); not thread-safe: used from the supervisor's thread.
+ * window. Pure (time is passed in). Decisions are taken on the supervisor's thread; {@link #used} may be read from any.
  */
 final class RestartPolicy {
 
     private final SupervisionSpec spec;
     private final Deque<Instant> restarts = new ArrayDeque<>();
+    /** The restarts as of the last decision, for readers on other threads. */
+    private volatile List<Instant> published = List.of();
     private Duration nextDelay;
 
     RestartPolicy(SupervisionSpec spec) {
@@ -36,6 +39,7 @@ final class RestartPolicy {
         Duration delay = nextDelay;
         nextDelay = min(nextDelay.multipliedBy(2), spec.backoffMax());
         restarts.addLast(now.plus(delay));
+        published = List.copyOf(restarts);
         return Optional.of(delay);
     }
 
@@ -49,12 +53,13 @@ final class RestartPolicy {
     /** An operator asked for a fresh start: budget and back-off start over. */
     void reset() {
         restarts.clear();
+        published = List.of();
         nextDelay = spec.backoff();
     }
 
-    /** Restarts counted in the current window. */
+    /** Restarts counted in the window that ends {@code now}. Thread-safe. */
     int used(Instant now) {
-        return (int) restarts.stream().filter(t -> t.isAfter(now.minus(spec.window()))).count();
+        return (int) published.stream().filter(t -> t.isAfter(now.minus(spec.window()))).count();
     }
 
     private static Duration min(Duration a, Duration b) {

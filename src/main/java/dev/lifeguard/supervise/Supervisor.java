@@ -89,8 +89,6 @@ public class Supervisor implements WatchListener {
     private volatile Child child;
     private volatile ChildExit lastExit;
     private volatile boolean judgedHung;
-    /** Restarts counted against the budget at the last decision (written on the supervisor thread). */
-    private volatile int restartsInWindow;
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
@@ -277,9 +275,9 @@ public class Supervisor implements WatchListener {
         return state;
     }
 
-    /** Restarts spent of the budget in the current window, and the budget. */
+    /** Restarts spent of the budget in the window that ends now. */
     public int restartsInWindow() {
-        return restartsInWindow;
+        return policy == null ? 0 : policy.used(clock.instant());
     }
 
     public int maxRestarts() {
@@ -321,7 +319,6 @@ public class Supervisor implements WatchListener {
                 return;
             }
             policy.reset();
-            restartsInWindow = 0;
             cancelPendingRestart();
             Child c = child;
             if (c != null && c.handle.isAlive()) {
@@ -457,7 +454,6 @@ public class Supervisor implements WatchListener {
             return;
         }
         Optional<Duration> delay = policy.onDeath(exit.at());
-        restartsInWindow = policy.used(exit.at());
         if (delay.isEmpty()) {
             state = ChildState.CRASH_LOOP;
             String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + Durations.exact(spec.window())
