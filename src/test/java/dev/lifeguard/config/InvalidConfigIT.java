@@ -28,6 +28,28 @@ class InvalidConfigIT {
         assertThat(run.output(), allOf(containsString(key), containsString(fix), not(containsString("\tat "))));
     }
 
+    /** Exit status 1 and one line naming what is wrong and what to write: no stack trace, no SmallRye code. */
+    private static void assertRefusedInOneLine(Agent.Finished run, String... expected) {
+        assertEquals(1, run.exitStatus(), run.output());
+        assertEquals(1, run.output().strip().lines().count(), run.output());
+        for (String text : expected) {
+            assertThat(run.output(), containsString(text));
+        }
+        assertThat(run.output(), allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
+    }
+
+    @Test
+    void refusesADurationWithoutAUnit() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.interval=500"), "lifeguard.upstream.interval: '500' has no unit",
+                "500ms, 2s, 1m, 1h");
+    }
+
+    @Test
+    void refusesADurationWithoutAUnitGivenAsAnEnvironmentVariable() throws Exception {
+        assertRefusedInOneLine(start(Map.of("LIFEGUARD_RESTART_HANG_AFTER", "10")), "lifeguard.restart.hang-after: '10' has no unit",
+                "500ms, 2s, 1m, 1h");
+    }
+
     @Test
     void refusesANonPositiveInterval() throws Exception {
         assertRefused(start(Map.of(), "-Dlifeguard.upstream.interval=0s"), "lifeguard.upstream.interval: must be positive", "write e.g. 1s");

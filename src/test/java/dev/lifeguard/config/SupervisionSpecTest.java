@@ -76,6 +76,17 @@ class SupervisionSpecTest {
     }
 
     @Test
+    void refusesADurationWithoutAUnitForEveryRestartDurationKey() {
+        for (String key : java.util.List.of("lifeguard.restart.grace", "lifeguard.restart.hang-after", "lifeguard.restart.backoff",
+                "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.window")) {
+            InvalidConfigException e = invalid(key, "10");
+            assertEquals(key, e.key());
+            assertThat(e.getMessage(), org.hamcrest.Matchers.allOf(containsString(key + ": '10' has no unit"),
+                    containsString("500ms, 2s, 1m, 1h")));
+        }
+    }
+
+    @Test
     void findsTheProcessByOneMeansOnly() {
         assertEquals(true, spec("lifeguard.process.match", "java .*app.jar").locatesProcess());
         assertEquals("lifeguard.process.match", invalid("lifeguard.process.match", "x", "lifeguard.process.pidfile", "/run/app.pid").key());
