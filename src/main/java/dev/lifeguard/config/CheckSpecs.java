@@ -45,21 +45,23 @@ public final class CheckSpecs {
     }
 
     private static CheckSpec spec(String name, String prefix, Optional<String> url, ProbeConfig c, boolean affectsReadiness) {
-        positive(prefix + "interval", c.interval(), "1s");
-        positive(prefix + "timeout", c.timeout(), "1s");
-        if (c.timeout().compareTo(c.interval()) > 0) {
+        Duration interval = Durations.parse(prefix + "interval", c.interval());
+        Duration timeout = Durations.parse(prefix + "timeout", c.timeout());
+        Duration startupGrace = Durations.parse(prefix + "startup-grace", c.startupGrace());
+        positive(prefix + "interval", interval, "1s");
+        positive(prefix + "timeout", timeout, "1s");
+        if (timeout.compareTo(interval) > 0) {
             throw new InvalidConfigException(prefix + "timeout",
-                    "the timeout (" + Durations.exact(c.timeout()) + ") is longer than the interval (" + Durations.exact(c.interval()) + "), so probes would overlap",
-                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(c.interval()));
+                    "the timeout (" + Durations.exact(timeout) + ") is longer than the interval (" + Durations.exact(interval) + "), so probes would overlap",
+                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(interval));
         }
         atLeastOne(prefix + "failure-threshold", c.failureThreshold());
         atLeastOne(prefix + "success-threshold", c.successThreshold());
-        if (c.startupGrace().isNegative()) {
+        if (startupGrace.isNegative()) {
             throw new InvalidConfigException(prefix + "startup-grace", "must not be negative", "write e.g. 0s or 30s");
         }
         Target target = c.exec().isPresent() ? exec(prefix + "exec", c.exec().get()) : url(prefix, url.orElseThrow(), c);
-        return new CheckSpec(name, target, c.interval(), c.timeout(), c.failureThreshold(), c.successThreshold(),
-                c.startupGrace(), affectsReadiness);
+        return new CheckSpec(name, target, interval, timeout, c.failureThreshold(), c.successThreshold(), startupGrace, affectsReadiness);
     }
 
     private static Target url(String prefix, String text, ProbeConfig c) {

@@ -1,11 +1,9 @@
 package dev.lifeguard.testing;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import dev.lifeguard.config.LifeguardConfig;
-import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -21,7 +19,6 @@ public final class TestConfig {
             props.put(keyValues[i], keyValues[i + 1]);
         }
         return new SmallRyeConfigBuilder().withMapping(LifeguardConfig.class)
-                .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(props, "test", 100)).build().getConfigMapping(LifeguardConfig.class);
     }
 }
