@@ -106,6 +106,33 @@ class CheckSpecsTest {
     }
 
     @Test
+    void refusesAValueThatIsNotADurationWithTheAcceptedForms() {
+        InvalidConfigException e = invalid("lifeguard.upstream.interval", "abc");
+        assertEquals("lifeguard.upstream.interval", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'abc' is not a duration"), containsString("500ms, 2s, 1m, 1h")));
+    }
+
+    @Test
+    void refusesAThresholdThatIsNotAWholeNumber() {
+        InvalidConfigException e = invalid("lifeguard.upstream.failure-threshold", "two");
+        assertEquals("lifeguard.upstream.failure-threshold", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'two' is not a whole number"), containsString("write e.g. 1, 2 or 3")));
+        assertEquals("lifeguard.checks.db.success-threshold",
+                invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.success-threshold", "1.5").key());
+    }
+
+    @Test
+    void refusesABooleanThatIsNeitherTrueNorFalse() {
+        InvalidConfigException e = invalid("lifeguard.upstream.url", "https://127.0.0.1/", "lifeguard.upstream.tls.skip-verify", "yes");
+        assertEquals("lifeguard.upstream.tls.skip-verify", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'yes' is neither true nor false"), containsString("write true or false")));
+        assertEquals("lifeguard.checks.db.affects-readiness",
+                invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "maybe").key());
+        assertEquals(false, specs("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "FALSE")
+                .get(1).affectsReadiness());
+    }
+
+    @Test
     void rejectsATimeoutLongerThanTheInterval() {
         InvalidConfigException e = invalid("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s");
         assertEquals("lifeguard.upstream.timeout", e.key());
