@@ -15,7 +15,7 @@ public interface ProbeConfig {
     /** A command (argv, no shell) whose exit status is the probe; when set it replaces the URL. */
     Optional<List<String>> exec();
 
-    /** A duration with a unit ({@link Durations#FORMS}). */
+    /** A duration with a unit ({@link Durations#FORMS}); so are {@code timeout} and {@code startup-grace}. */
     @WithDefault("1s")
     String interval();
 
@@ -24,11 +24,11 @@ public interface ProbeConfig {
 
     /** Consecutive failures that turn a ready check not ready. */
     @WithDefault("2")
-    int failureThreshold();
+    String failureThreshold();
 
     /** Consecutive successes that turn a not-ready check ready. */
     @WithDefault("1")
-    int successThreshold();
+    String successThreshold();
 
     /** Failures this soon after start read STARTING, not NOT_READY. */
     @WithDefault("10s")
@@ -54,6 +54,6 @@ public interface ProbeConfig {
 
         /** Accept any certificate and host name: an explicit opt-in, never a default. */
         @WithDefault("false")
-        boolean skipVerify();
+        String skipVerify();
     }
 }

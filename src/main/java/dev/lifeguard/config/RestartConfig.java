@@ -2,12 +2,12 @@ package dev.lifeguard.config;
 
 import io.smallrye.config.WithDefault;
 
-/** How the wrapped service is restarted when it dies or hangs; durations are text parsed by {@link SupervisionSpec}. */
+/** How the wrapped service is restarted when it dies or hangs; every value is text parsed by {@link SupervisionSpec}. */
 public interface RestartConfig {
 
     /** When to restart a child that exited: {@code always}, {@code on-failure} (non-zero or signal) or {@code never}. */
     @WithDefault("always")
-    RestartPolicyKind policy();
+    String policy();
 
     /** Time between SIGTERM and SIGKILL when stopping the child. */
     @WithDefault("10s")
@@ -30,14 +30,14 @@ public interface RestartConfig {
 
     /** At most this many restarts in {@code window}; one more means CRASH_LOOP. */
     @WithDefault("5")
-    int maxRestarts();
+    String maxRestarts();
 
     @WithDefault("10m")
     String window();
 
     /** Ask a hung JVM child for a thread dump (SIGQUIT) before killing it. */
     @WithDefault("true")
-    boolean threadDump();
+    String threadDump();
 
     /** The restart policies. */
     enum RestartPolicyKind {

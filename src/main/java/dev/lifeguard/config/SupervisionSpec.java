@@ -29,7 +29,10 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
             throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + Durations.exact(backoff) + ")",
                     "set it at least to the first back-off, e.g. 30s");
         }
-        if (r.maxRestarts() < 0) {
+        RestartPolicyKind policy = ConfigValues.policy(p + "policy", r.policy());
+        int maxRestarts = ConfigValues.integer(p + "max-restarts", r.maxRestarts(), "write e.g. 5 (0 means never restart)");
+        boolean threadDump = ConfigValues.bool(p + "thread-dump", r.threadDump());
+        if (maxRestarts < 0) {
             throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0 means never restart)");
         }
         ProcessConfig process = config.process();
@@ -44,8 +47,8 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
             throw new InvalidConfigException("lifeguard.process.match", "'" + process.match().get() + "' is not a regular expression ("
                     + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
         }
-        return new SupervisionSpec(r.policy(), grace, hangAfter, backoff, backoffMax, resetAfter,
-                r.maxRestarts(), window, r.threadDump(), token(config.admin()), process.pidfile().map(Path::of), match);
+        return new SupervisionSpec(policy, grace, hangAfter, backoff, backoffMax, resetAfter,
+                maxRestarts, window, threadDump, token(config.admin()), process.pidfile().map(Path::of), match);
     }
 
     private static Duration positive(String key, String text, String example) {
