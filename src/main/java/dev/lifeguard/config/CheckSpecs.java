@@ -29,7 +29,7 @@ public final class CheckSpecs {
         specs.add(spec(CheckSpec.UPSTREAM, "lifeguard.upstream.", Optional.of(upstream.url()), upstream, true));
         for (Map.Entry<String, DependencyConfig> e : new TreeMap<>(config.checks()).entrySet()) {
             String name = e.getKey();
-            String prefix = "lifeguard.checks." + (name.contains(".") ? "\"" + name + "\"" : name) + ".";
+            String prefix = Settings.checkPrefix(name);
             if (CheckSpec.UPSTREAM.equals(name)) {
                 throw new InvalidConfigException(prefix + "url", "the check name 'upstream' is reserved for lifeguard.upstream",
                         "give the check another name, e.g. lifeguard.checks.database.url");
@@ -39,27 +39,29 @@ public final class CheckSpecs {
                 throw new InvalidConfigException(prefix + "url", "the check has neither a url nor an exec command",
                         "set " + prefix + "url=tcp://host:port (or http://...), or " + prefix + "exec=command,arg");
             }
-            specs.add(spec(name, prefix, dep.url(), dep, dep.affectsReadiness()));
+            specs.add(spec(name, prefix, dep.url(), dep, ConfigValues.bool(prefix + "affects-readiness", dep.affectsReadiness())));
         }
         return List.copyOf(specs);
     }
 
     private static CheckSpec spec(String name, String prefix, Optional<String> url, ProbeConfig c, boolean affectsReadiness) {
-        positive(prefix + "interval", c.interval(), "1s");
-        positive(prefix + "timeout", c.timeout(), "1s");
-        if (c.timeout().compareTo(c.interval()) > 0) {
+        Duration interval = Durations.parse(prefix + "interval", c.interval());
+        Duration timeout = Durations.parse(prefix + "timeout", c.timeout());
+        Duration startupGrace = Durations.parse(prefix + "startup-grace", c.startupGrace());
+        positive(prefix + "interval", interval, "1s");
+        positive(prefix + "timeout", timeout, "1s");
+        if (timeout.compareTo(interval) > 0) {
             throw new InvalidConfigException(prefix + "timeout",
-                    "the timeout (" + Durations.exact(c.timeout()) + ") is longer than the interval (" + Durations.exact(c.interval()) + "), so probes would overlap",
-                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(c.interval()));
+                    "the timeout (" + Durations.exact(timeout) + ") is longer than the interval (" + Durations.exact(interval) + "), so probes would overlap",
+                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(interval));
         }
-        atLeastOne(prefix + "failure-threshold", c.failureThreshold());
-        atLeastOne(prefix + "success-threshold", c.successThreshold());
-        if (c.startupGrace().isNegative()) {
+        int failureThreshold = atLeastOne(prefix + "failure-threshold", c.failureThreshold());
+        int successThreshold = atLeastOne(prefix + "success-threshold", c.successThreshold());
+        if (startupGrace.isNegative()) {
             throw new InvalidConfigException(prefix + "startup-grace", "must not be negative", "write e.g. 0s or 30s");
         }
         Target target = c.exec().isPresent() ? exec(prefix + "exec", c.exec().get()) : url(prefix, url.orElseThrow(), c);
-        return new CheckSpec(name, target, c.interval(), c.timeout(), c.failureThreshold(), c.successThreshold(),
-                c.startupGrace(), affectsReadiness);
+        return new CheckSpec(name, target, interval, timeout, failureThreshold, successThreshold, startupGrace, affectsReadiness);
     }
 
     private static Target url(String prefix, String text, ProbeConfig c) {
@@ -96,7 +98,8 @@ public final class CheckSpecs {
             throw new InvalidConfigException(prefix + "tls.ca-file", "cannot read '" + caFile.get() + "'",
                     "point it at a readable PEM file of CA certificates");
         }
-        return new Target.Http(uri, c.hostHeader(), status, c.expectBody().filter(s -> !s.isEmpty()), caFile, c.tls().skipVerify());
+        boolean skipVerify = ConfigValues.bool(prefix + "tls.skip-verify", c.tls().skipVerify());
+        return new Target.Http(uri, c.hostHeader(), status, c.expectBody().filter(s -> !s.isEmpty()), caFile, skipVerify);
     }
 
     private static Target exec(String key, List<String> argv) {
@@ -117,10 +120,12 @@ public final class CheckSpecs {
         }
     }
 
-    static void atLeastOne(String key, int n) {
+    static int atLeastOne(String key, String text) {
+        int n = ConfigValues.integer(key, text, "write e.g. 1, 2 or 3");
         if (n < 1) {
             throw new InvalidConfigException(key, "must be at least 1, not " + n, "write e.g. 1, 2 or 3");
         }
+        return n;
     }
 
 }

@@ -12,5 +12,5 @@ public interface DependencyConfig extends ProbeConfig {
 
     /** Whether this check failing makes Lifeguard not ready; when false it is reported only. */
     @WithDefault("true")
-    boolean affectsReadiness();
+    String affectsReadiness();
 }

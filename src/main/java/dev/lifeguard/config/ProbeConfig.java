@@ -1,34 +1,38 @@
 package dev.lifeguard.config;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
-/** The settings shared by the upstream and every named check: how to probe, how often, and when to change state. */
+/**
+ * The settings shared by the upstream and every named check: how to probe, how often, and when to change state.
+ * Durations, numbers and booleans are read as text and parsed by {@link CheckSpecs}, so a bad value is reported
+ * with Lifeguard's own message (key, value, accepted forms) rather than a SmallRye conversion error.
+ */
 public interface ProbeConfig {
 
     /** A command (argv, no shell) whose exit status is the probe; when set it replaces the URL. */
     Optional<List<String>> exec();
 
+    /** A duration with a unit ({@link Durations#FORMS}); so are {@code timeout} and {@code startup-grace}. */
     @WithDefault("1s")
-    Duration interval();
+    String interval();
 
     @WithDefault("1s")
-    Duration timeout();
+    String timeout();
 
     /** Consecutive failures that turn a ready check not ready. */
     @WithDefault("2")
-    int failureThreshold();
+    String failureThreshold();
 
     /** Consecutive successes that turn a not-ready check ready. */
     @WithDefault("1")
-    int successThreshold();
+    String successThreshold();
 
     /** Failures this soon after start read STARTING, not NOT_READY. */
     @WithDefault("10s")
-    Duration startupGrace();
+    String startupGrace();
 
     /** Accepted HTTP statuses: codes and ranges, comma-separated ({@code 200-399}, {@code 200,204}). */
     @WithDefault("200-399")
@@ -50,6 +54,6 @@ public interface ProbeConfig {
 
         /** Accept any certificate and host name: an explicit opt-in, never a default. */
         @WithDefault("false")
-        boolean skipVerify();
+        String skipVerify();
     }
 }

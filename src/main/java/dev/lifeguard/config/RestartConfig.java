@@ -1,45 +1,43 @@
 package dev.lifeguard.config;
 
-import java.time.Duration;
-
 import io.smallrye.config.WithDefault;
 
-/** How the wrapped service is restarted when it dies or hangs. */
+/** How the wrapped service is restarted when it dies or hangs; every value is text parsed by {@link SupervisionSpec}. */
 public interface RestartConfig {
 
     /** When to restart a child that exited: {@code always}, {@code on-failure} (non-zero or signal) or {@code never}. */
     @WithDefault("always")
-    RestartPolicyKind policy();
+    String policy();
 
     /** Time between SIGTERM and SIGKILL when stopping the child. */
     @WithDefault("10s")
-    Duration grace();
+    String grace();
 
     /** How long the probe must keep failing with timeouts (or refusals on a port a process seen alive served) before it is judged hung. */
     @WithDefault("10s")
-    Duration hangAfter();
+    String hangAfter();
 
     /** The first restart delay; it doubles after each restart up to {@code backoff-max}. */
     @WithDefault("1s")
-    Duration backoff();
+    String backoff();
 
     @WithDefault("30s")
-    Duration backoffMax();
+    String backoffMax();
 
     /** Healthy running for this long resets the back-off. */
     @WithDefault("60s")
-    Duration resetAfter();
+    String resetAfter();
 
     /** At most this many restarts in {@code window}; one more means CRASH_LOOP. */
     @WithDefault("5")
-    int maxRestarts();
+    String maxRestarts();
 
     @WithDefault("10m")
-    Duration window();
+    String window();
 
     /** Ask a hung JVM child for a thread dump (SIGQUIT) before killing it. */
     @WithDefault("true")
-    boolean threadDump();
+    String threadDump();
 
     /** The restart policies. */
     enum RestartPolicyKind {

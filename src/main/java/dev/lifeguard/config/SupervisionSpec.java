@@ -19,17 +19,20 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
     public static SupervisionSpec from(LifeguardConfig config) {
         RestartConfig r = config.restart();
         String p = "lifeguard.restart.";
-        CheckSpecs.positive(p + "grace", r.grace(), "10s");
-        CheckSpecs.positive(p + "hang-after", r.hangAfter(), "10s");
-        CheckSpecs.positive(p + "backoff", r.backoff(), "1s");
-        CheckSpecs.positive(p + "backoff-max", r.backoffMax(), "30s");
-        CheckSpecs.positive(p + "reset-after", r.resetAfter(), "60s");
-        CheckSpecs.positive(p + "window", r.window(), "10m");
-        if (r.backoffMax().compareTo(r.backoff()) < 0) {
-            throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + Durations.exact(r.backoff()) + ")",
+        Duration grace = positive(p + "grace", r.grace(), "10s");
+        Duration hangAfter = positive(p + "hang-after", r.hangAfter(), "10s");
+        Duration backoff = positive(p + "backoff", r.backoff(), "1s");
+        Duration backoffMax = positive(p + "backoff-max", r.backoffMax(), "30s");
+        Duration resetAfter = positive(p + "reset-after", r.resetAfter(), "60s");
+        Duration window = positive(p + "window", r.window(), "10m");
+        if (backoffMax.compareTo(backoff) < 0) {
+            throw new InvalidConfigException(p + "backoff-max", "is shorter than " + p + "backoff (" + Durations.exact(backoff) + ")",
                     "set it at least to the first back-off, e.g. 30s");
         }
-        if (r.maxRestarts() < 0) {
+        RestartPolicyKind policy = ConfigValues.policy(p + "policy", r.policy());
+        int maxRestarts = ConfigValues.integer(p + "max-restarts", r.maxRestarts(), "write e.g. 5 (0 means never restart)");
+        boolean threadDump = ConfigValues.bool(p + "thread-dump", r.threadDump());
+        if (maxRestarts < 0) {
             throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0 means never restart)");
         }
         ProcessConfig process = config.process();
@@ -44,8 +47,14 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
             throw new InvalidConfigException("lifeguard.process.match", "'" + process.match().get() + "' is not a regular expression ("
                     + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
         }
-        return new SupervisionSpec(r.policy(), r.grace(), r.hangAfter(), r.backoff(), r.backoffMax(), r.resetAfter(),
-                r.maxRestarts(), r.window(), r.threadDump(), token(config.admin()), process.pidfile().map(Path::of), match);
+        return new SupervisionSpec(policy, grace, hangAfter, backoff, backoffMax, resetAfter,
+                maxRestarts, window, threadDump, token(config.admin()), process.pidfile().map(Path::of), match);
+    }
+
+    private static Duration positive(String key, String text, String example) {
+        Duration d = Durations.parse(key, text);
+        CheckSpecs.positive(key, d, example);
+        return d;
     }
 
     /** Whether Lifeguard should look for the upstream's process (sidecar mode). */

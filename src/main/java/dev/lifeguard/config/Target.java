@@ -1,6 +1,7 @@
 package dev.lifeguard.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -40,6 +41,15 @@ public sealed interface Target {
                 text = text.replace(uri.getRawUserInfo() + "@", "***@");
             }
             return SECRET_PARAM.matcher(text).replaceAll("$1=***");
+        }
+
+        /** A configured URL masked as {@link #redacted(URI)}; one that is not a URL at all is masked whole. */
+        static String redacted(String text) {
+            try {
+                return redacted(new URI(text.strip()));
+            } catch (URISyntaxException e) {
+                return "****";
+            }
         }
 
         private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&][^=&]*(?:token|secret|password|passwd|key|auth)[^=&]*)=[^&#]*");

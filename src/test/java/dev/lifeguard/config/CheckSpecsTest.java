@@ -86,6 +86,53 @@ class CheckSpecsTest {
     }
 
     @Test
+    void refusesADurationWithoutAUnitForEveryProbeDurationKey() {
+        for (String key : List.of("lifeguard.upstream.interval", "lifeguard.upstream.timeout", "lifeguard.upstream.startup-grace",
+                "lifeguard.checks.db.interval", "lifeguard.checks.db.timeout", "lifeguard.checks.db.startup-grace")) {
+            InvalidConfigException e = invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", key, "500");
+            assertEquals(key, e.key());
+            assertThat(e.getMessage(), allOf(containsString(key + ": '500' has no unit"), containsString("500ms, 2s, 1m, 1h")));
+        }
+    }
+
+    @Test
+    void readsDurationsWithAUnitAndIso8601() {
+        assertEquals(Duration.ofMillis(500), specs("lifeguard.upstream.interval", "500ms", "lifeguard.upstream.timeout", "500ms").get(0).interval());
+        assertEquals(Duration.ofMinutes(1), specs("lifeguard.upstream.interval", "1m").get(0).interval());
+        assertEquals(Duration.ofHours(1), specs("lifeguard.upstream.interval", "1h").get(0).interval());
+        assertEquals(Duration.ofMillis(1500), specs("lifeguard.upstream.interval", "1.5s").get(0).interval());
+        assertEquals(Duration.ofSeconds(2), specs("lifeguard.upstream.interval", "PT2S").get(0).interval());
+        assertEquals(Duration.ofSeconds(2), specs("lifeguard.upstream.interval", " 2S ").get(0).interval());
+    }
+
+    @Test
+    void refusesAValueThatIsNotADurationWithTheAcceptedForms() {
+        InvalidConfigException e = invalid("lifeguard.upstream.interval", "abc");
+        assertEquals("lifeguard.upstream.interval", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'abc' is not a duration"), containsString("500ms, 2s, 1m, 1h")));
+    }
+
+    @Test
+    void refusesAThresholdThatIsNotAWholeNumber() {
+        InvalidConfigException e = invalid("lifeguard.upstream.failure-threshold", "two");
+        assertEquals("lifeguard.upstream.failure-threshold", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'two' is not a whole number"), containsString("write e.g. 1, 2 or 3")));
+        assertEquals("lifeguard.checks.db.success-threshold",
+                invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.success-threshold", "1.5").key());
+    }
+
+    @Test
+    void refusesABooleanThatIsNeitherTrueNorFalse() {
+        InvalidConfigException e = invalid("lifeguard.upstream.url", "https://127.0.0.1/", "lifeguard.upstream.tls.skip-verify", "yes");
+        assertEquals("lifeguard.upstream.tls.skip-verify", e.key());
+        assertThat(e.getMessage(), allOf(containsString("'yes' is neither true nor false"), containsString("write true or false")));
+        assertEquals("lifeguard.checks.db.affects-readiness",
+                invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "maybe").key());
+        assertEquals(false, specs("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "FALSE")
+                .get(1).affectsReadiness());
+    }
+
+    @Test
     void rejectsATimeoutLongerThanTheInterval() {
         InvalidConfigException e = invalid("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s");
         assertEquals("lifeguard.upstream.timeout", e.key());

@@ -6,9 +6,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,14 +27,146 @@ import dev.lifeguard.testing.Agent;
 class InvalidConfigIT {
 
     private static Agent.Finished start(Map<String, String> env, String... properties) throws Exception {
-        List<String> props = new java.util.ArrayList<>(List.of("-Dquarkus.http.port=0"));
+        List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
         props.addAll(List.of(properties));
-        return Agent.run(props, env);
+        return finish(Agent.command(props, env));
+    }
+
+    /** Runs the agent, which must end by itself within 30 s (one that starts instead fails the test, and is ended). */
+    private static Agent.Finished finish(ProcessBuilder pb) throws Exception {
+        Process p = pb.start();
+        try {
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(p.getInputStream().readAllBytes());
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroy();
+            }
+            String text = output.get(10, TimeUnit.SECONDS);
+            assertTrue(ended, "the agent started instead of refusing the configuration:\n" + text);
+            return new Agent.Finished(p.exitValue(), text);
+        } finally {
+            p.destroy();
+        }
     }
 
     private static void assertRefused(Agent.Finished run, String key, String fix) {
         assertNotEquals(0, run.exitStatus(), run.output());
         assertThat(run.output(), allOf(containsString(key), containsString(fix), not(containsString("\tat "))));
+    }
+
+    /** Exit status 1 and one line naming what is wrong and what to write: no stack trace, no SmallRye code. */
+    private static void assertRefusedInOneLine(Agent.Finished run, String... expected) {
+        assertEquals(1, run.exitStatus(), run.output());
+        assertEquals(1, run.output().strip().lines().count(), run.output());
+        for (String text : expected) {
+            assertThat(run.output(), containsString(text));
+        }
+        assertThat(run.output(), allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
+    }
+
+    @Test
+    void refusesADurationWithoutAUnit() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.interval=500"), "lifeguard.upstream.interval: '500' has no unit",
+                "500ms, 2s, 1m, 1h");
+    }
+
+    @Test
+    void refusesADurationWithoutAUnitGivenAsAnEnvironmentVariable() throws Exception {
+        assertRefusedInOneLine(start(Map.of("LIFEGUARD_RESTART_HANG_AFTER", "10")), "lifeguard.restart.hang-after: '10' has no unit",
+                "500ms, 2s, 1m, 1h");
+    }
+
+    @Test
+    void refusesAValueThatIsNotADurationInOneLine() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.interval=abc"), "lifeguard.upstream.interval: 'abc' is not a duration",
+                "500ms, 2s, 1m, 1h");
+    }
+
+    @Test
+    void refusesAMisspelledKeyNamingTheClosestOne() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.intervall=2s"), "lifeguard.upstream.intervall", "'2s'",
+                "did you mean lifeguard.upstream.interval?");
+    }
+
+    @Test
+    void refusesAMisspelledKeyInAPropertiesFile() throws Exception {
+        Path dir = Files.createTempDirectory("lifeguard-config");
+        try {
+            Files.createDirectories(dir.resolve("config"));
+            Files.writeString(dir.resolve("config/application.properties"), "lifeguard.restart.hangafter=5s\n");
+            ProcessBuilder pb = Agent.command(List.of("-Dquarkus.http.port=0"), Map.of()).directory(dir.toFile());
+            pb.command().replaceAll(arg -> arg.endsWith("quarkus-run.jar") ? Path.of(arg).toAbsolutePath().toString() : arg);
+            assertRefusedInOneLine(finish(pb), "lifeguard.restart.hangafter", "'5s'",
+                    "did you mean lifeguard.restart.hang-after?");
+        } finally {
+            Files.deleteIfExists(dir.resolve("config/application.properties"));
+            Files.deleteIfExists(dir.resolve("config"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void refusesAThresholdThatIsNotANumber() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.failure-threshold=two"),
+                "lifeguard.upstream.failure-threshold: 'two' is not a whole number", "write e.g. 1, 2 or 3");
+    }
+
+    @Test
+    void refusesAnUnknownRestartPolicy() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.restart.policy=sometimes"), "lifeguard.restart.policy: 'sometimes' is not a restart policy",
+                "write always, on-failure or never");
+    }
+
+    @Test
+    void refusesABooleanThatIsNeitherTrueNorFalse() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.tls.skip-verify=yes"),
+                "lifeguard.upstream.tls.skip-verify: 'yes' is neither true nor false", "write true or false");
+    }
+
+    @Test
+    void warnsAboutAnUnknownEnvironmentVariableAndStarts() throws Exception {
+        String output = startedOutput(Map.of("LIFEGUARD_UPSTREAM_INTERVALL", "2s", "LIFEGUARD_CHECKS_DB_URL", "tcp://127.0.0.1:1",
+                "LIFEGUARD_CHECKS_MY_DB_URL", "tcp://127.0.0.1:2"));
+        List<String> warnings = output.lines().filter(l -> l.contains("WARN") && l.contains("LIFEGUARD_UPSTREAM_INTERVALL")).toList();
+        assertEquals(1, warnings.size(), output);
+        assertThat(warnings.get(0), containsString("did you mean LIFEGUARD_UPSTREAM_INTERVAL?"));
+        assertThat(output, containsString("Watching db: tcp://127.0.0.1:1"));
+        assertEquals(1, output.lines().filter(l -> l.contains("WARN") && l.contains("LIFEGUARD_CHECKS_MY_DB_URL")).count(), output);
+        assertThat(output, allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
+    }
+
+    /** Starts the agent, returns its output up to the line saying it listens, and ends it. */
+    private static String startedOutput(Map<String, String> env, String... properties) throws Exception {
+        List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
+        props.addAll(List.of(properties));
+        Process p = Agent.command(props, env).start();
+        StringBuffer out = new StringBuffer();
+        try {
+            CompletableFuture<Boolean> listening = CompletableFuture.supplyAsync(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+                    for (String line = r.readLine(); line != null; line = r.readLine()) {
+                        out.append(line).append('\n');
+                        if (line.contains("Listening on")) {
+                            return true;
+                        }
+                    }
+                } catch (IOException e) {
+                    out.append(e).append('\n');
+                }
+                return false;
+            });
+            assertTrue(listening.get(60, TimeUnit.SECONDS), out.toString());
+            return out.toString();
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -45,6 +45,27 @@ class SupervisionSpecTest {
     }
 
     @Test
+    void refusesAnUnknownPolicyNamingTheAcceptedOnes() {
+        InvalidConfigException e = invalid("lifeguard.restart.policy", "sometimes");
+        assertEquals("lifeguard.restart.policy", e.key());
+        assertThat(e.getMessage(), org.hamcrest.Matchers.allOf(containsString("'sometimes' is not a restart policy"),
+                containsString("write always, on-failure or never")));
+        assertEquals(RestartPolicyKind.ON_FAILURE, spec("lifeguard.restart.policy", "ON_FAILURE").policy());
+        assertEquals(RestartPolicyKind.NEVER, spec("lifeguard.restart.policy", "Never").policy());
+    }
+
+    @Test
+    void refusesNonNumbersAndNonBooleans() {
+        InvalidConfigException e = invalid("lifeguard.restart.max-restarts", "five");
+        assertEquals("lifeguard.restart.max-restarts", e.key());
+        assertThat(e.getMessage(), containsString("'five' is not a whole number"));
+        e = invalid("lifeguard.restart.thread-dump", "nope");
+        assertEquals("lifeguard.restart.thread-dump", e.key());
+        assertThat(e.getMessage(), containsString("'nope' is neither true nor false; write true or false"));
+        assertEquals(false, spec("lifeguard.restart.thread-dump", "false").threadDump());
+    }
+
+    @Test
     void readsTheTokenFromAFileWithoutItsNewline() throws Exception {
         Path file = Files.createTempFile("token", "");
         try {
@@ -73,6 +94,17 @@ class SupervisionSpecTest {
     void refusesNonPositiveDurations() {
         assertEquals("lifeguard.restart.hang-after", invalid("lifeguard.restart.hang-after", "0s").key());
         assertEquals("lifeguard.restart.grace", invalid("lifeguard.restart.grace", "-1s").key());
+    }
+
+    @Test
+    void refusesADurationWithoutAUnitForEveryRestartDurationKey() {
+        for (String key : java.util.List.of("lifeguard.restart.grace", "lifeguard.restart.hang-after", "lifeguard.restart.backoff",
+                "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.window")) {
+            InvalidConfigException e = invalid(key, "10");
+            assertEquals(key, e.key());
+            assertThat(e.getMessage(), org.hamcrest.Matchers.allOf(containsString(key + ": '10' has no unit"),
+                    containsString("500ms, 2s, 1m, 1h")));
+        }
     }
 
     @Test
