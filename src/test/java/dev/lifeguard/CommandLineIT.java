@@ -50,9 +50,12 @@ class CommandLineIT {
     @Test
     void checkConfigValidatesTheSettingsAndTheCommandWithoutStartingAnything() throws Exception {
         java.nio.file.Path ran = java.nio.file.Files.createTempDirectory("check-config").resolve("ran");
-        Agent.Finished valid = run(List.of(), "--check-config", "--", "touch", ran.toString());
+        Agent.Finished valid = run(List.of("-Dlifeguard.admin.token=s3cret-token-for-tests-0123456789"), "--check-config", "--", "touch", ran.toString());
         assertEquals(0, valid.exitStatus(), valid.output());
-        assertThat(valid.output(), allOf(containsString("the configuration is valid"), not(containsString("Started process"))));
+        assertThat(valid.output(), allOf(containsString("the configuration is valid"), not(containsString("Started process")),
+                // The effective settings, defaults included, secrets masked.
+                containsString("lifeguard.upstream.interval=1s"), containsString("lifeguard.restart.hang-after=10s"),
+                containsString("lifeguard.admin.token=****"), not(containsString("s3cret"))));
         assertEquals(false, java.nio.file.Files.exists(ran), "--check-config must not run the command");
 
         Agent.Finished badSetting = run(List.of("-Dlifeguard.upstream.interval=0s"), "--check-config");
