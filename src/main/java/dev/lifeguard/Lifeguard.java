@@ -4,10 +4,12 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Executables;
+import dev.lifeguard.config.Settings;
 import dev.lifeguard.supervise.Supervisor;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
@@ -66,6 +68,7 @@ public class Lifeguard implements QuarkusApplication {
             }
         }
         if (line.action() == CommandLine.Action.CHECK_CONFIG) {
+            Settings.effective(ConfigProvider.getConfig()).forEach(System.out::println);
             System.out.println("lifeguard " + version + ": the configuration is valid"
                     + (line.command().isEmpty() ? "" : " and the command can be run: " + String.join(" ", line.command())));
             return 0;
