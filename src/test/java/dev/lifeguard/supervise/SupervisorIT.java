@@ -206,6 +206,23 @@ class SupervisorIT {
     }
 
     @Test
+    void aBudgetOfZeroRestartsNothingAndWhenSpentLifeguardStaysOrExitsWithTheChildsStatus() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.max-restarts", "0"), WrappedAgent.testUpstream(port, "--exit=5"))) {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("crash_loop", agent.status().getString("supervisor.state")));
+            assertThat(agent.status().getList("supervisor.restarts.cause"), equalTo(List.of("crash_loop")));
+            assertEquals(1, agent.stdout().split("Started process", -1).length - 1);
+            agent.http().get("/lifeguard/upstream/live").then().statusCode(503);
+        }
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.max-restarts", "0", "lifeguard.restart.when-budget-spent", "exit"),
+                WrappedAgent.testUpstream(port, "--exit=5"))) {
+            assertThat(agent.process().waitFor(30, TimeUnit.SECONDS), is(true));
+            assertEquals(5, agent.process().exitValue(), "Lifeguard exits with the child's status, for the kubelet's CrashLoopBackOff");
+            assertThat(agent.stdout(), containsString("when-budget-spent=exit"));
+        }
+    }
+
+    @Test
     void restartsSpentOfTheBudgetDecayWithTheWindow() throws Exception {
         try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.window", "3s")) {
             crash(agent, 3);
