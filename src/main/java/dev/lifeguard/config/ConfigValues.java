@@ -1,7 +1,10 @@
 package dev.lifeguard.config;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
+import dev.lifeguard.config.RestartConfig.BudgetSpent;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 
 /**
@@ -31,12 +34,24 @@ final class ConfigValues {
     }
 
     static RestartPolicyKind policy(String key, String text) {
+        return choice(key, text, RestartPolicyKind.class, "a restart policy");
+    }
+
+    static BudgetSpent budgetSpent(String key, String text) {
+        return choice(key, text, BudgetSpent.class, "what to do when the restart budget is spent");
+    }
+
+    /** One of an enum's constants, written in lower case with dashes ({@code on-failure}); any case is accepted. */
+    private static <E extends Enum<E>> E choice(String key, String text, Class<E> type, String what) {
         String t = text.strip().toUpperCase(Locale.ROOT).replace('-', '_');
-        for (RestartPolicyKind kind : RestartPolicyKind.values()) {
-            if (kind.name().equals(t)) {
-                return kind;
+        E[] all = type.getEnumConstants();
+        for (E e : all) {
+            if (e.name().equals(t)) {
+                return e;
             }
         }
-        throw new InvalidConfigException(key, "'" + text + "' is not a restart policy", "write always, on-failure or never");
+        List<String> names = Stream.of(all).map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+        throw new InvalidConfigException(key, "'" + text + "' is not " + what,
+                "write " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1));
     }
 }

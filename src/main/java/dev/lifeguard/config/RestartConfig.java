@@ -28,9 +28,13 @@ public interface RestartConfig {
     @WithDefault("60s")
     String resetAfter();
 
-    /** At most this many restarts in {@code window}; one more means CRASH_LOOP. */
+    /** At most this many restarts in {@code window}; one more death spends the budget. 0: the first death does. */
     @WithDefault("5")
     String maxRestarts();
+
+    /** What Lifeguard does once the budget is spent: {@code stay} (serve crash_loop) or {@code exit} with the child's status. */
+    @WithDefault("stay")
+    String whenBudgetSpent();
 
     @WithDefault("10m")
     String window();
@@ -38,6 +42,14 @@ public interface RestartConfig {
     /** Ask a hung JVM child for a thread dump (SIGQUIT) before killing it. */
     @WithDefault("true")
     String threadDump();
+
+    /** What happens once the restart budget is spent. */
+    enum BudgetSpent {
+        /** Stay up, not ready, naming crash_loop, until an operator's restart (or a restart of Lifeguard). */
+        STAY,
+        /** Exit with the child's status: a kubelet then restarts the container and shows its own CrashLoopBackOff. */
+        EXIT
+    }
 
     /** The restart policies. */
     enum RestartPolicyKind {

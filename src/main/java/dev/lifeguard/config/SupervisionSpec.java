@@ -8,11 +8,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import dev.lifeguard.config.RestartConfig.BudgetSpent;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 
 /** The validated restart and admin settings. Immutable. */
 public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration hangAfter, Duration backoff,
-        Duration backoffMax, Duration resetAfter, int maxRestarts, Duration window, boolean threadDump,
+        Duration backoffMax, Duration resetAfter, int maxRestarts, BudgetSpent whenBudgetSpent, Duration window, boolean threadDump,
         Optional<String> adminToken, Optional<Path> pidfile, Optional<Pattern> match) {
 
     /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
@@ -30,10 +31,11 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
                     "set it at least to the first back-off, e.g. 30s");
         }
         RestartPolicyKind policy = ConfigValues.policy(p + "policy", r.policy());
-        int maxRestarts = ConfigValues.integer(p + "max-restarts", r.maxRestarts(), "write e.g. 5 (0 means never restart)");
+        BudgetSpent whenBudgetSpent = ConfigValues.budgetSpent(p + "when-budget-spent", r.whenBudgetSpent());
+        int maxRestarts = ConfigValues.integer(p + "max-restarts", r.maxRestarts(), "write e.g. 5 (0: no restarts, the first death spends the budget)");
         boolean threadDump = ConfigValues.bool(p + "thread-dump", r.threadDump());
         if (maxRestarts < 0) {
-            throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0 means never restart)");
+            throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0: no restarts, the first death spends the budget)");
         }
         ProcessConfig process = config.process();
         if (process.pidfile().isPresent() && process.match().isPresent()) {
@@ -48,7 +50,7 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
                     + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
         }
         return new SupervisionSpec(policy, grace, hangAfter, backoff, backoffMax, resetAfter,
-                maxRestarts, window, threadDump, token(config.admin()), process.pidfile().map(Path::of), match);
+                maxRestarts, whenBudgetSpent, window, threadDump, token(config.admin()), process.pidfile().map(Path::of), match);
     }
 
     private static Duration positive(String key, String text, String example) {

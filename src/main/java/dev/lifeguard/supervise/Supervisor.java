@@ -36,6 +36,7 @@ import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
+import dev.lifeguard.config.RestartConfig.BudgetSpent;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
@@ -456,10 +457,16 @@ public class Supervisor implements WatchListener {
         Optional<Duration> delay = policy.onDeath(exit.at());
         if (delay.isEmpty()) {
             state = ChildState.CRASH_LOOP;
-            String why = exit.describe() + "; " + spec.maxRestarts() + " restarts in " + Durations.exact(spec.window())
-                    + " spent the budget: not restarting until POST /lifeguard/admin/restart";
+            boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
+            String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
+                    + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
+                            : "not restarting until an operator's restart");
             record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, -1));
             watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
+            if (leave) {
+                endedForGood.complete(exit.status());
+                Quarkus.asyncExit(exit.status());
+            }
             return;
         }
         state = ChildState.BACKING_OFF;

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeguard.config.RestartConfig.BudgetSpent;
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 
@@ -19,7 +20,7 @@ class RestartPolicyTest {
 
     private static RestartPolicy policy(int maxRestarts) {
         return new RestartPolicy(new SupervisionSpec(RestartPolicyKind.ALWAYS, Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, Duration.ofMinutes(10), true,
+                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, BudgetSpent.STAY, Duration.ofMinutes(10), true,
                 Optional.empty(), Optional.empty(), Optional.<Pattern>empty()));
     }
 
