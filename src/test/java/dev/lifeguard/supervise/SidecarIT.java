@@ -110,6 +110,36 @@ class SidecarIT {
     }
 
     @Test
+    void aPidfileNamingLifeguardItselfOrAProcessWhoseCommandLineDoesNotMatchIsNotAdopted() throws Exception {
+        int port = Ports.closed();
+        Path pidfile = Files.createTempFile("upstream", ".pid");
+        Process stranger = new ProcessBuilder("sleep", "60").start();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.process.pidfile", pidfile.toString()), List.of())) {
+            Files.writeString(pidfile, agent.pid() + "\n");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("names Lifeguard itself")));
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals(-1, agent.childPid()));
+        }
+        Map<String, String> verified = settings(port, "lifeguard.process.pidfile", pidfile.toString());
+        verified.put("lifeguard.process.match", "TestUpstream " + port + "$");
+        try (WrappedAgent agent = WrappedAgent.start(verified, List.of())) {
+            Files.writeString(pidfile, stranger.pid() + "\n");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("does not match")));
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals(-1, agent.childPid()));
+            // A stale pidfile now names a process that is the upstream: adopted.
+            Process upstream = upstream(port);
+            try {
+                Files.writeString(pidfile, upstream.pid() + "\n");
+                await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals(upstream.pid(), agent.childPid()));
+            } finally {
+                upstream.destroyForcibly();
+            }
+        } finally {
+            stranger.destroyForcibly();
+            Files.deleteIfExists(pidfile);
+        }
+    }
+
+    @Test
     void tellsTheKubeletToRestartAHungUpstreamThroughUpstreamLive() throws Exception {
         int port = Ports.closed();
         Process upstream = upstream(port);
