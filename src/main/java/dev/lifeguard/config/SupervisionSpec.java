@@ -38,10 +38,6 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
             throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0: no restarts, the first death spends the budget)");
         }
         ProcessConfig process = config.process();
-        if (process.pidfile().isPresent() && process.match().isPresent()) {
-            throw new InvalidConfigException("lifeguard.process.match", "both lifeguard.process.pidfile and lifeguard.process.match are set",
-                    "keep one way of finding the upstream's process");
-        }
         Optional<Pattern> match;
         try {
             match = process.match().map(Pattern::compile);

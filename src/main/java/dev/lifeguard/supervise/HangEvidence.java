@@ -30,10 +30,10 @@ record HangEvidence(String kind, List<String> lines) {
             if (now.map(ProcSnapshot::stopped).orElse(false)) {
                 lines.add("thread dump: not asked for: a stopped JVM cannot answer SIGQUIT");
             } else if (stdout == null) {
-                Signals.send("QUIT", process.pid(), false);
+                Signals.send("QUIT", process, false);
                 lines.add("thread dump: requested with SIGQUIT; the JVM wrote it to its own output (kubectl logs)");
             } else {
-                List<String> dump = threadDump(process.pid(), stdout);
+                List<String> dump = threadDump(process, stdout);
                 if (dump.stream().anyMatch(l -> l.contains("Found one Java-level deadlock") || l.contains("Found 1 deadlock"))) {
                     kind = "deadlocked (the JVM found a Java-level deadlock)";
                 }
@@ -73,9 +73,9 @@ record HangEvidence(String kind, List<String> lines) {
     }
 
     /** Sends SIGQUIT and collects the dump the JVM prints on its stdout, once it has stopped growing. */
-    private static List<String> threadDump(long pid, LineTail stdout) {
+    private static List<String> threadDump(ProcessHandle process, LineTail stdout) {
         long mark = stdout.position();
-        if (!Signals.send("QUIT", pid, false)) {
+        if (!Signals.send("QUIT", process, false)) {
             return List.of();
         }
         long deadline = System.nanoTime() + DUMP_WAIT_NANOS;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** Finds the upstream's process in a shared PID namespace: by a pidfile, or by its command line. Thread-safe. */
@@ -13,13 +14,28 @@ final class ProcessLocator {
     private ProcessLocator() {
     }
 
-    static Optional<ProcessHandle> byPidfile(Path pidfile) {
+    /**
+     * The live process a pidfile names, unless it is Lifeguard itself or, with {@code match}, a process whose command
+     * line does not match (a stale pidfile whose PID was reused); {@code refused} is told why.
+     */
+    static Optional<ProcessHandle> byPidfile(Path pidfile, Optional<Pattern> match, Consumer<String> refused) {
+        long pid;
         try {
-            long pid = Long.parseLong(Files.readString(pidfile).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            pid = Long.parseLong(Files.readString(pidfile).strip());
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
+        if (pid == ProcessHandle.current().pid()) {
+            refused.accept("The pidfile " + pidfile + " names Lifeguard itself (" + pid + "): not adopted; point lifeguard.process.pidfile at the upstream's");
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> found = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (found.isPresent() && match.isPresent() && !commandLine(pid).map(cmd -> match.get().matcher(cmd).find()).orElse(false)) {
+            refused.accept("The pidfile " + pidfile + " names process " + pid + ", whose command line does not match '" + match.get()
+                    + "' (a stale pidfile, its PID reused?): not adopted");
+            return Optional.empty();
+        }
+        return found;
     }
 
     /** The lowest-numbered live process, other than Lifeguard and its children, whose command line contains a match. */

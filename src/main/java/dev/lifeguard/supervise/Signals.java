@@ -37,10 +37,15 @@ final class Signals {
 
     /**
      * Sends {@code signal} (a name without SIG, e.g. TERM) to the process, or to its whole group when it leads one.
+     * Not when the PID names another process by now: the handle checks the process's start time just before.
      *
      * @return whether kill reported success
      */
-    static boolean send(String signal, long pid, boolean group) {
+    static boolean send(String signal, ProcessHandle process, boolean group) {
+        if (!process.isAlive()) {
+            return false;
+        }
+        long pid = process.pid();
         String target = group ? "-" + pid : Long.toString(pid);
         try {
             Process kill = new ProcessBuilder(List.of("kill", "-s", signal, "--", target))

@@ -93,6 +93,7 @@ public class Supervisor implements WatchListener {
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
+    private String lastRefusal;
     /** The back-off's restart while one is pending (supervisor thread only): an operator's restart cancels it. */
     private ScheduledFuture<?> pendingRestart;
     /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
@@ -238,7 +239,7 @@ public class Supervisor implements WatchListener {
             // Seen dead before its exit event arrived: record it now (lost() runs once per process).
             lost(known);
         }
-        Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get())
+        Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get(), spec.match(), this::refused)
                 : ProcessLocator.byCommandLine(spec.match().get());
         if (found.isEmpty()) {
             if (known != null || state != ChildState.NONE) {
@@ -254,6 +255,14 @@ public class Supervisor implements WatchListener {
         hangJudge.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
         c.handle.onExit().thenRun(() -> thread.execute(() -> lost(c)));
+    }
+
+    /** Why a pidfile's process was not adopted: said once per reason (supervisor thread only). */
+    private void refused(String why) {
+        if (!why.equals(lastRefusal)) {
+            lastRefusal = why;
+            LOG.warn(why);
+        }
     }
 
     /** A process we found but did not start has ended: not ready at once; the kubelet restarts its container. */
@@ -606,15 +615,15 @@ public class Supervisor implements WatchListener {
         state = ChildState.STOPPING;
         boolean group = c.own() && launcher.contains("setsid");
         LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, Durations.exact(spec.grace()));
-        if (!Signals.send("TERM", c.pid(), group)) {
+        if (!Signals.send("TERM", c.handle, group)) {
             c.handle.destroy();
         }
-        Signals.send("CONT", c.pid(), group);
+        Signals.send("CONT", c.handle, group);
         try {
             c.handle.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), Durations.exact(spec.grace()));
-            if (!Signals.send("KILL", c.pid(), group)) {
+            if (!Signals.send("KILL", c.handle, group)) {
                 c.handle.descendants().forEach(ProcessHandle::destroyForcibly);
                 c.handle.destroyForcibly();
             }

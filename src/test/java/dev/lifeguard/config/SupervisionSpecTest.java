@@ -108,9 +108,10 @@ class SupervisionSpecTest {
     }
 
     @Test
-    void findsTheProcessByOneMeansOnly() {
+    void findsTheProcessByCommandLineOrByPidfileVerifiedByCommandLine() {
         assertEquals(true, spec("lifeguard.process.match", "java .*app.jar").locatesProcess());
-        assertEquals("lifeguard.process.match", invalid("lifeguard.process.match", "x", "lifeguard.process.pidfile", "/run/app.pid").key());
+        SupervisionSpec both = spec("lifeguard.process.match", "java .*app.jar", "lifeguard.process.pidfile", "/run/app.pid");
+        assertEquals(true, both.pidfile().isPresent() && both.match().isPresent());
         assertThat(invalid("lifeguard.process.match", "java (").getMessage(), containsString("is not a regular expression"));
     }
 }
