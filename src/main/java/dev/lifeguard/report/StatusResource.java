@@ -32,11 +32,13 @@ public class StatusResource {
             int maxRestarts, List<IncidentView> restarts) {
     }
 
-    /** A restart (or the decision not to) with its evidence. Immutable. */
+    /** A restart (or the decision not to) with its evidence and the process's last output. Immutable. */
     @RegisterForReflection
-    public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence) {
+    public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence,
+            List<String> output) {
         static IncidentView of(Incident i) {
-            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence());
+            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence(),
+                    i.output());
         }
     }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
  *
  * @param kind how the process is hung, in words
  * @param lines the evidence, one fact a line
+ * @param threadDump the JVM's thread dump, empty when none was taken: the process's own output, shown only to operators
  */
-record HangEvidence(String kind, List<String> lines) {
+record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
 
     private static final long DUMP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -24,6 +25,7 @@ record HangEvidence(String kind, List<String> lines) {
      */
     static HangEvidence gather(ProcessHandle process, ProcSnapshot atStart, boolean threadDump, LineTail stdout) {
         List<String> lines = new ArrayList<>();
+        List<String> dumped = new ArrayList<>();
         Optional<ProcSnapshot> now = ProcSnapshot.of(process.pid());
         String kind = now.map(p -> describe(p, atStart, lines)).orElse("not answering");
         if (threadDump && isJvm(process)) {
@@ -38,10 +40,10 @@ record HangEvidence(String kind, List<String> lines) {
                     kind = "deadlocked (the JVM found a Java-level deadlock)";
                 }
                 lines.add("thread dump: " + (dump.isEmpty() ? "none arrived within 2s of SIGQUIT" : dump.size() + " lines"));
-                dump.forEach(l -> lines.add("  " + l));
+                dumped.addAll(dump);
             }
         }
-        return new HangEvidence(kind, List.copyOf(lines));
+        return new HangEvidence(kind, List.copyOf(lines), List.copyOf(dumped));
     }
 
     private static String describe(ProcSnapshot now, ProcSnapshot start, List<String> lines) {

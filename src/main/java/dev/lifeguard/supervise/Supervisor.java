@@ -124,6 +124,7 @@ public class Supervisor implements WatchListener {
         Cause stoppedFor;
         String stopReason;
         List<String> stopEvidence = List.of();
+        List<String> stopOutput = List.of();
 
         Child(Process process, ProcessHandle handle, Instant started, long oomBefore) {
             this.process = process;
@@ -276,7 +277,7 @@ public class Supervisor implements WatchListener {
         String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started, clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
-        record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, -1));
+        record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
         lost = SupervisionEvent.of(cause, explanation, clock.instant());
         watchers.upstreamWatcher().fail(lost);
     }
@@ -448,7 +449,8 @@ public class Supervisor implements WatchListener {
             endedForGood.complete(exit.status());
             return;
         }
-        List<String> evidence = evidence(c, exit);
+        List<String> evidence = c.stopEvidence;
+        List<String> output = output(c, exit);
         // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
         boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
         if (neverRan || spec.policy() == RestartPolicyKind.NEVER
@@ -458,7 +460,7 @@ public class Supervisor implements WatchListener {
                     + exit.status() : "restart policy " + spec.policy() + ": not restarting";
             record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why,
                     neverRan ? "Fix the command after -- (its last lines are in the evidence): install the program or correct its name or path." : cause.advice(),
-                    evidence, -1));
+                    evidence, output, -1));
             endedForGood.complete(exit.status());
             Quarkus.asyncExit(exit.status());
             return;
@@ -470,7 +472,7 @@ public class Supervisor implements WatchListener {
             String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
                     + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
                             : "not restarting until an operator's restart");
-            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, -1));
+            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
             watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
             if (leave) {
                 endedForGood.complete(exit.status());
@@ -481,12 +483,12 @@ public class Supervisor implements WatchListener {
         state = ChildState.BACKING_OFF;
         // A restart an operator asked for is not a failure: no back-off.
         long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
-        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, restartIn));
+        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, restartIn));
         pendingRestart = thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
     }
 
-    private static List<String> evidence(Child c, ChildExit exit) {
-        List<String> lines = new ArrayList<>(c.stopEvidence);
+    private static List<String> output(Child c, ChildExit exit) {
+        List<String> lines = new ArrayList<>(c.stopOutput);
         exit.lastStderr().forEach(l -> lines.add("stderr: " + l));
         exit.lastStdout().forEach(l -> lines.add("stdout: " + l));
         return lines;
@@ -601,7 +603,8 @@ public class Supervisor implements WatchListener {
         String why = "process " + c.pid() + " is " + evidence.kind() + " and has not answered for " + Durations.elapsed(failingFor)
                 + " (last probe: " + last.cause().code() + ")";
         List<String> lines = evidence.lines();
-        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines.subList(0, Math.min(lines.size(), 12))));
+        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines));
+        c.stopOutput = evidence.threadDump().stream().map(l -> "thread dump: " + l).toList();
         stop(c, Cause.HUNG, why, lines);
     }
 

@@ -69,8 +69,8 @@ class SupervisorIT {
             crash(agent, 3);
             JsonPath status = awaitRestart(agent, "crashed");
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("exited with status 3"));
-            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem("stderr: test-upstream: crashing with status 3"));
-            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("exit-at-epoch-micros=")));
+            assertThat(status.getList("supervisor.restarts[0].output"), hasItem("stderr: test-upstream: crashing with status 3"));
+            assertThat(status.getList("supervisor.restarts[0].output"), hasItem(containsString("exit-at-epoch-micros=")));
             awaitReady(agent);
             assertThat(agent.childPid(), not(equalTo(first)));
             agent.http().get("/q/metrics").then().body(containsString("lifeguard_restarts_total{reason=\"crashed\"} 1.0"));
@@ -140,9 +140,10 @@ class SupervisorIT {
             agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/deadlock").then().statusCode(200);
             JsonPath status = awaitRestart(agent, "hung");
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("deadlocked"));
-            List<String> evidence = status.getList("supervisor.restarts[0].evidence");
-            assertThat(evidence, hasItem(containsString("Found one Java-level deadlock")));
-            assertThat(evidence, hasItem(containsString("deadlock-left-then-right")));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("thread dump: ")));
+            List<String> dump = status.getList("supervisor.restarts[0].output");
+            assertThat(dump, hasItem(containsString("Found one Java-level deadlock")));
+            assertThat(dump, hasItem(containsString("deadlock-left-then-right")));
             awaitReady(agent);
             // Judged hung until the new child runs; Lifeguard did the restart, so the kubelet need not.
             agent.http().get("/lifeguard/upstream/live").then().statusCode(200);
