@@ -280,6 +280,39 @@ class SupervisorIT {
     }
 
     @Test
+    void nothingTheCommandStartedOutlivesLifeguardsStopEvenInAnotherSessionIgnoringSigterm() throws Exception {
+        String escapee = "301." + System.nanoTime() % 1_000_000;
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
+                List.of("sh", "-c", "(trap '' TERM; exec setsid sleep " + escapee + ") & echo started; wait"))) {
+            await().atMost(WAIT).until(() -> !running(escapee).isEmpty());
+            WrappedAgent.signal("TERM", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(List.of(), running(escapee), agent.stdout()));
+        } finally {
+            running(escapee).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void whatAnExitedChildLeftRunningIsKilledAndNamedBeforeTheRestart() throws Exception {
+        String escapee = "302." + System.nanoTime() % 1_000_000;
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.backoff", "1s", "lifeguard.restart.max-restarts", "1"),
+                List.of("sh", "-c", "setsid sleep " + escapee + " & exit 3"))) {
+            JsonPath status = awaitRestart(agent, "crashed");
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(allOf(containsString("left running"), containsString("sleep " + escapee))));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(List.of(), running(escapee)));
+        } finally {
+            running(escapee).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static List<ProcessHandle> running(String argument) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false)).toList();
+    }
+
+    @Test
     void theChildEndsWhenLifeguardIsKilled() throws Exception {
         try (WrappedAgent agent = wrapTestUpstream()) {
             ProcessHandle child = ProcessHandle.of(agent.childPid()).orElseThrow();
