@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,6 +42,7 @@ import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.probe.ProcessTag;
 import dev.lifeguard.watch.CheckWatcher;
 import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
@@ -118,6 +120,8 @@ public class Supervisor implements WatchListener {
         final LineTail out = OutputPump.newTail();
         final LineTail err = OutputPump.newTail();
         final long oomBefore;
+        /** What marks every process our child started, wherever it went; null for a process we found. */
+        final ProcessTag tag;
         final List<Thread> pumps = new ArrayList<>();
         /** Whether the upstream has answered since this process started (supervisor thread only). */
         boolean answered;
@@ -126,11 +130,12 @@ public class Supervisor implements WatchListener {
         List<String> stopEvidence = List.of();
         List<String> stopOutput = List.of();
 
-        Child(Process process, ProcessHandle handle, Instant started, long oomBefore) {
+        Child(Process process, ProcessHandle handle, Instant started, long oomBefore, ProcessTag tag) {
             this.process = process;
             this.handle = handle;
             this.started = started;
             this.oomBefore = oomBefore;
+            this.tag = tag;
         }
 
         long pid() {
@@ -249,7 +254,7 @@ public class Supervisor implements WatchListener {
             }
             return;
         }
-        Child c = new Child(null, found.get(), clock.instant(), -1);
+        Child c = new Child(null, found.get(), clock.instant(), -1, null);
         child = c;
         lost = null;
         state = ChildState.RUNNING;
@@ -355,7 +360,8 @@ public class Supervisor implements WatchListener {
         }
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        ProcessTag tag = ProcessTag.create("child");
+        ProcessBuilder builder = tag.applyTo(new ProcessBuilder(argv)).redirectInput(ProcessBuilder.Redirect.INHERIT);
         Path fifos = null;
         ChildOutput out = null;
         ChildOutput err = null;
@@ -396,7 +402,7 @@ public class Supervisor implements WatchListener {
                 fifos.toFile().delete();
             }
         }
-        Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1));
+        Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1), tag);
         c.pumps.add(pump("child-stdout", outChannel, stdout, c.out));
         c.pumps.add(pump("child-stderr", errChannel, stderr, c.err));
         child = c;
@@ -431,6 +437,8 @@ public class Supervisor implements WatchListener {
             // Not ready first: the output can wait a moment, traffic cannot.
             watchers.upstreamWatcher().fail(SupervisionEvent.of(exit.cause(), exit.describe(), exit.at()));
         }
+        // What it left running holds its output open and would keep the port: end it before anything else.
+        List<String> leftovers = endLeftovers(c);
         // The last words of a dying process are the best evidence: let the pumps drain them.
         for (Thread pump : c.pumps) {
             try {
@@ -449,7 +457,8 @@ public class Supervisor implements WatchListener {
             endedForGood.complete(exit.status());
             return;
         }
-        List<String> evidence = c.stopEvidence;
+        List<String> evidence = new ArrayList<>(c.stopEvidence);
+        evidence.addAll(leftovers);
         List<String> output = output(c, exit);
         // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
         boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
@@ -608,7 +617,43 @@ public class Supervisor implements WatchListener {
         stop(c, Cause.HUNG, why, lines);
     }
 
-    /** SIGTERM to the child's group (and SIGCONT, so a stopped child can act on it), the grace, then SIGKILL. */
+    /**
+     * Ends what our child started and left running after it exited, found by its tag whatever it did to its process
+     * group: SIGTERM (and SIGCONT), the grace, SIGKILL. Returns a line of evidence per process.
+     */
+    private List<String> endLeftovers(Child c) {
+        List<ProcessHandle> left = c.tag == null ? List.of() : c.tag.members();
+        if (left.isEmpty()) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (ProcessHandle p : left) {
+            lines.add("left running: process " + p.pid() + " (" + ProcessLocator.commandLine(p.pid()).orElse("?") + ")");
+            p.destroy();
+            Signals.send("CONT", p, false);
+        }
+        try {
+            CompletableFuture.allOf(left.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
+                    .get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
+            lines.add("left running: ended by SIGTERM");
+        } catch (TimeoutException e) {
+            left.stream().filter(ProcessHandle::isAlive).forEach(p -> {
+                p.destroyForcibly();
+                lines.add("left running: process " + p.pid() + " ignored SIGTERM for " + Durations.exact(spec.grace()) + ": SIGKILL");
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // onExit never fails
+        }
+        LOG.warnf("Process %d left %d process(es) running: %s", c.pid(), left.size(), String.join("; ", lines));
+        return lines;
+    }
+
+    /**
+     * SIGTERM to the child's group and to every process it started elsewhere (and SIGCONT, so a stopped child can act
+     * on it), the grace, then SIGKILL to all of them.
+     */
     private void stop(Child c, Cause stopFor, String reason, List<String> evidence) {
         if (c.stoppedFor == null) {
             c.stoppedFor = stopFor;
@@ -621,6 +666,8 @@ public class Supervisor implements WatchListener {
         if (!Signals.send("TERM", c.handle, group)) {
             c.handle.destroy();
         }
+        List<ProcessHandle> elsewhere = c.tag == null ? List.of() : c.tag.members();
+        elsewhere.forEach(ProcessHandle::destroy);
         Signals.send("CONT", c.handle, group);
         try {
             c.handle.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
@@ -630,8 +677,10 @@ public class Supervisor implements WatchListener {
                 c.handle.descendants().forEach(ProcessHandle::destroyForcibly);
                 c.handle.destroyForcibly();
             }
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // onExit never fails
         }
     }
 
@@ -646,9 +695,12 @@ public class Supervisor implements WatchListener {
             if (c != null && c.process.isAlive()) {
                 stop(c, null, "Lifeguard is shutting down", List.of());
             }
+            if (c != null) {
+                endLeftovers(c);
+            }
         }, thread);
         try {
-            done.get(spec == null ? 30_000 : spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            done.get(spec == null ? 30_000 : 2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             Child c = child;
             if (c != null) {
                 c.process.onExit().get(5, TimeUnit.SECONDS);
