@@ -9,9 +9,12 @@ import java.util.Map;
 
 /**
  * Starts the packaged agent as a real process: the native executable when {@code native.image.path} names one,
- * otherwise the JVM jar with the test's own java.
+ * otherwise the launcher {@code target/quarkus-app/lifeguard} with the test's own JDK (as {@code JAVA_HOME}). The
+ * launcher execs the JVM, so the process started is the agent itself (its PID, signals and exit status).
  */
 public final class Agent {
+
+    private static final Path LAUNCHER = Path.of("target", "quarkus-app", "lifeguard");
 
     private Agent() {
     }
@@ -19,18 +22,25 @@ public final class Agent {
     public static ProcessBuilder command(List<String> systemProperties, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
-            cmd.add(nativeImage);
-            cmd.addAll(systemProperties);
-        } else {
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
-            cmd.addAll(systemProperties);
-            cmd.add("-jar");
-            cmd.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
-        }
+        boolean isNative = nativeImage != null && Files.isExecutable(Path.of(nativeImage));
+        cmd.add(isNative ? nativeImage : LAUNCHER.toString());
+        cmd.addAll(systemProperties);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (!isNative) {
+            // The launcher's defaults, not whatever the shell running the build has set.
+            pb.environment().remove("JAVA_OPTS");
+            pb.environment().remove("JAVA_OPTS_APPEND");
+            pb.environment().put("JAVA_HOME", javaHome().toString());
+        }
         pb.environment().putAll(env);
         return pb;
+    }
+
+    /** The JDK running this test: two levels above its {@code bin/java}. */
+    private static Path javaHome() {
+        return ProcessHandle.current().info().command()
+                .map(java -> Path.of(java).toAbsolutePath().getParent().getParent())
+                .orElseGet(() -> Path.of(System.getProperty("java.home")));
     }
 
     /** Runs the agent to its end (it must end by itself) and returns its exit status and output. */
