@@ -36,6 +36,21 @@ public final class Agent {
         return pb;
     }
 
+    /**
+     * The JVM jar started directly ({@code java -jar}, the test's own java), bypassing the launcher: for what only
+     * happens without it, such as a {@code -D} option given after {@code -jar}, which the launcher would hand to the JVM.
+     */
+    public static ProcessBuilder javaJar(List<String> systemProperties, Map<String, String> env) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaHome().resolve("bin").resolve("java").toString());
+        cmd.addAll(systemProperties);
+        cmd.add("-jar");
+        cmd.add(LAUNCHER.resolveSibling("quarkus-run.jar").toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb;
+    }
+
     /** The JDK running this test: two levels above its {@code bin/java}. */
     private static Path javaHome() {
         return ProcessHandle.current().info().command()
