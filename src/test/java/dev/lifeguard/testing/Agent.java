@@ -19,19 +19,43 @@ public final class Agent {
     private Agent() {
     }
 
+    /**
+     * The agent's command line. {@code systemProperties} are {@code -D} options, and may hold JVM options as well
+     * ({@code -Xmx64m}): those reach the launcher's JVM through {@code JAVA_OPTS_APPEND}.
+     */
     public static ProcessBuilder command(List<String> systemProperties, Map<String, String> env) {
         List<String> cmd = new ArrayList<>();
         String nativeImage = System.getProperty("native.image.path");
-        boolean isNative = nativeImage != null && Files.isExecutable(Path.of(nativeImage));
-        cmd.add(isNative ? nativeImage : LAUNCHER.toString());
-        cmd.addAll(systemProperties);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        if (!isNative) {
-            // The launcher's defaults, not whatever the shell running the build has set.
-            pb.environment().remove("JAVA_OPTS");
-            pb.environment().remove("JAVA_OPTS_APPEND");
-            pb.environment().put("JAVA_HOME", javaHome().toString());
+        if (nativeImage != null && Files.isExecutable(Path.of(nativeImage))) {
+            cmd.add(nativeImage);
+            cmd.addAll(systemProperties);
+        } else {
+            List<String> properties = new ArrayList<>();
+            List<String> jvmOptions = new ArrayList<>();
+            if (env.containsKey("JAVA_OPTS_APPEND")) {
+                jvmOptions.add(env.get("JAVA_OPTS_APPEND"));
+            }
+            for (String option : systemProperties) {
+                if (option.startsWith("-D")) {
+                    properties.add(option);
+                } else if (option.isBlank() || option.chars().anyMatch(Character::isWhitespace)) {
+                    throw new IllegalArgumentException("a JVM option goes through JAVA_OPTS_APPEND, which splits on blanks: '" + option + "'");
+                } else {
+                    jvmOptions.add(option);
+                }
+            }
+            // Through env, on the command line rather than in the ProcessBuilder's environment, so that a test that
+            // runs this command line in a ProcessBuilder of its own keeps the JDK and the options. env and the
+            // launcher both exec: the process is still the JVM. An empty JAVA_OPTS means the launcher's defaults,
+            // whatever the shell running the build has set.
+            cmd.add("env");
+            cmd.add("JAVA_HOME=" + env.getOrDefault("JAVA_HOME", javaHome().toString()));
+            cmd.add("JAVA_OPTS=" + env.getOrDefault("JAVA_OPTS", ""));
+            cmd.add("JAVA_OPTS_APPEND=" + String.join(" ", jvmOptions));
+            cmd.add(LAUNCHER.toString());
+            cmd.addAll(properties);
         }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         return pb;
     }
