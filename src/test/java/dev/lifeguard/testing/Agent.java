@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public final class Agent {
 
-    private static final Path LAUNCHER = Path.of("target", "quarkus-app", "lifeguard");
+    /** Absolute: some tests start the agent in a directory of their own. */
+    private static final Path LAUNCHER = Path.of("target", "quarkus-app", "lifeguard").toAbsolutePath();
 
     private Agent() {
     }
