@@ -29,7 +29,7 @@ public class StatusResource {
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
     @RegisterForReflection
     public record SupervisorView(String state, long pid, List<String> command, String lastExit, int restartsInWindow,
-            int maxRestarts, List<IncidentView> restarts) {
+            int maxRestarts, List<IncidentView> restarts, String unexpected) {
     }
 
     /** A restart (or the decision not to) with its evidence and the process's last output. Immutable. */
@@ -69,7 +69,7 @@ public class StatusResource {
                 : new SupervisorView(supervisor.state().code(), supervisor.pid(), supervisor.command(),
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
                         supervisor.restartsInWindow(), supervisor.maxRestarts(),
-                        supervisor.history().stream().map(IncidentView::of).toList());
+                        supervisor.history().stream().map(IncidentView::of).toList(), supervisor.unexpected());
         return new Status(version, watchers.ready(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);
     }

@@ -18,8 +18,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,11 +70,9 @@ public class Supervisor implements WatchListener {
     private final Watchers watchers;
     private final Clock clock;
     private final Instance<SupervisorListener> listeners;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lifeguard-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
+    private final SupervisorThread thread = new SupervisorThread(this::failed);
+    /** The last task that failed on the supervisor thread, for the status; null when none has. */
+    private volatile String unexpected;
     private final Deque<Incident> history = new ArrayDeque<>();
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
     private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
@@ -161,8 +157,19 @@ public class Supervisor implements WatchListener {
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
             warnWithoutKill();
-            thread.execute(this::locate);
+            thread.execute("locate", this::locate);
         }
+    }
+
+    /** A task on the supervisor thread failed: said loudly, and kept for the status. */
+    private void failed(String what, Throwable e) {
+        unexpected = clock.instant() + ": the supervisor's " + what + " failed: " + e;
+        LOG.errorf(e, "[unexpected] the supervisor's %s failed (child state %s): %s; please report it", what, state.code(), e);
+    }
+
+    /** The last failure on the supervisor thread, or null: a bug to report, shown in the status. */
+    public String unexpected() {
+        return unexpected;
     }
 
     /** Starts supervising {@code command}; returns at once. */
@@ -179,7 +186,7 @@ public class Supervisor implements WatchListener {
                 String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
                 Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
                 spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
-        thread.execute(this::spawn);
+        thread.execute("spawn", this::spawn);
     }
 
     /**
@@ -260,7 +267,7 @@ public class Supervisor implements WatchListener {
         state = ChildState.RUNNING;
         hangJudge.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
-        c.handle.onExit().thenRun(() -> thread.execute(() -> lost(c)));
+        c.handle.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
     }
 
     /** Why a pidfile's process was not adopted: said once per reason (supervisor thread only). */
@@ -330,7 +337,7 @@ public class Supervisor implements WatchListener {
 
     /** Restarts the child now, whatever its state; resets the back-off and the budget. */
     public void restartNow(String reason) {
-        thread.execute(() -> {
+        thread.execute("operator's restart", () -> {
             if (!supervising() || shuttingDown) {
                 return;
             }
@@ -412,7 +419,7 @@ public class Supervisor implements WatchListener {
         hangStartedAt = null;
         LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
-        process.onExit().thenRun(() -> thread.execute(() -> exited(c)));
+        process.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 
     private static Thread pump(String name, ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
@@ -493,7 +500,7 @@ public class Supervisor implements WatchListener {
         // A restart an operator asked for is not a failure: no back-off.
         long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
         record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, restartIn));
-        pendingRestart = thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
+        pendingRestart = thread.schedule("restart", this::spawn, Duration.ofMillis(restartIn));
     }
 
     private static List<String> output(Child c, ChildExit exit) {
@@ -558,7 +565,7 @@ public class Supervisor implements WatchListener {
             return;
         }
         ProbeResult last = verdict.last();
-        thread.execute(() -> judge(last, verdict));
+        thread.execute("judge", () -> judge(last, verdict));
     }
 
     /** Without a child, only judges (for {@code /lifeguard/upstream/live}); with one, also acts. */
@@ -690,7 +697,7 @@ public class Supervisor implements WatchListener {
             return;
         }
         shuttingDown = true;
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> done = thread.submit("shutdown", () -> {
             Child c = child;
             if (c != null && c.process.isAlive()) {
                 stop(c, null, "Lifeguard is shutting down", List.of());
@@ -698,7 +705,8 @@ public class Supervisor implements WatchListener {
             if (c != null) {
                 endLeftovers(c);
             }
-        }, thread);
+            return null;
+        });
         try {
             done.get(spec == null ? 30_000 : 2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             Child c = child;
