@@ -3,10 +3,7 @@ package dev.lifeguard.supervise;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,12 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +34,6 @@ import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
-import dev.lifeguard.probe.ProcessTag;
 import dev.lifeguard.watch.CheckWatcher;
 import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
@@ -64,7 +57,6 @@ public class Supervisor implements WatchListener {
     private static final int HISTORY = 50;
     /** How long after a (re)start the upstream is probed quickly until it is ready. */
     private static final Duration RECOVERY_WINDOW = Duration.ofSeconds(30);
-    private static final int EVIDENCE_LINES = 20;
 
     private final LifeguardConfig config;
     private final Watchers watchers;
@@ -85,7 +77,7 @@ public class Supervisor implements WatchListener {
     private List<String> command = List.of();
     private List<String> launcher = List.of();
     private volatile ChildState state = ChildState.NONE;
-    private volatile Child child;
+    private volatile ChildProcess child;
     private volatile ChildExit lastExit;
     private volatile boolean judgedHung;
     private volatile boolean shuttingDown;
@@ -103,44 +95,6 @@ public class Supervisor implements WatchListener {
         this.watchers = watchers;
         this.clock = clock;
         this.listeners = listeners;
-    }
-
-    /**
-     * The supervised process: our child (wrap mode, {@code process} set, output tailed) or one found in a shared PID
-     * namespace (sidecar mode, {@code process} null). The stop fields are written on the supervisor thread only.
-     */
-    private static final class Child {
-        final Process process;
-        final ProcessHandle handle;
-        final Instant started;
-        final LineTail out = OutputPump.newTail();
-        final LineTail err = OutputPump.newTail();
-        final long oomBefore;
-        /** What marks every process our child started, wherever it went; null for a process we found. */
-        final ProcessTag tag;
-        final List<Thread> pumps = new ArrayList<>();
-        /** Whether the upstream has answered since this process started (supervisor thread only). */
-        boolean answered;
-        Cause stoppedFor;
-        String stopReason;
-        List<String> stopEvidence = List.of();
-        List<String> stopOutput = List.of();
-
-        Child(Process process, ProcessHandle handle, Instant started, long oomBefore, ProcessTag tag) {
-            this.process = process;
-            this.handle = handle;
-            this.started = started;
-            this.oomBefore = oomBefore;
-            this.tag = tag;
-        }
-
-        long pid() {
-            return handle.pid();
-        }
-
-        boolean own() {
-            return process != null;
-        }
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -244,8 +198,8 @@ public class Supervisor implements WatchListener {
 
     /** Sidecar mode: finds the upstream's process by pidfile or command line, unless it is known and alive. */
     private void locate() {
-        Child known = child;
-        if (known != null && known.handle.isAlive()) {
+        ChildProcess known = child;
+        if (known != null && known.alive()) {
             return;
         }
         if (known != null) {
@@ -261,13 +215,13 @@ public class Supervisor implements WatchListener {
             }
             return;
         }
-        Child c = new Child(null, found.get(), clock.instant(), -1, null);
+        ChildProcess c = ChildProcess.found(found.get(), clock.instant());
         child = c;
         lost = null;
         state = ChildState.RUNNING;
         hangJudge.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
-        c.handle.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
+        c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
     }
 
     /** Why a pidfile's process was not adopted: said once per reason (supervisor thread only). */
@@ -279,14 +233,14 @@ public class Supervisor implements WatchListener {
     }
 
     /** A process we found but did not start has ended: not ready at once; the kubelet restarts its container. */
-    private void lost(Child c) {
+    private void lost(ChildProcess c) {
         if (child != c) {
             return;
         }
         child = null;
         state = ChildState.NONE;
         String how = c.stopReason != null ? "stopped by Lifeguard: " + c.stopReason : "ended";
-        String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started, clock.instant()))
+        String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started(), clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
         record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
@@ -309,7 +263,7 @@ public class Supervisor implements WatchListener {
 
     /** The child's PID, or -1. */
     public long pid() {
-        Child c = child;
+        ChildProcess c = child;
         return c == null || state == ChildState.BACKING_OFF || state == ChildState.CRASH_LOOP ? -1 : c.pid();
     }
 
@@ -343,9 +297,10 @@ public class Supervisor implements WatchListener {
             }
             policy.reset();
             cancelPendingRestart();
-            Child c = child;
-            if (c != null && c.handle.isAlive()) {
-                stop(c, Cause.RESTART_REQUESTED, reason, List.of());
+            ChildProcess c = child;
+            if (c != null && c.alive()) {
+                state = ChildState.STOPPING;
+                c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
             } else if (wrapping()) {
                 spawn();
             }
@@ -361,101 +316,44 @@ public class Supervisor implements WatchListener {
 
     private void spawn() {
         pendingRestart = null;
-        Child current = child;
-        if (shuttingDown || current != null && current.handle.isAlive()) {
+        ChildProcess current = child;
+        if (shuttingDown || current != null && current.alive()) {
             return;
         }
-        List<String> argv = new ArrayList<>(launcher);
-        argv.addAll(command);
-        ProcessTag tag = ProcessTag.create("child");
-        ProcessBuilder builder = tag.applyTo(new ProcessBuilder(argv)).redirectInput(ProcessBuilder.Redirect.INHERIT);
-        Path fifos = null;
-        ChildOutput out = null;
-        ChildOutput err = null;
+        ChildProcess c;
         try {
-            fifos = Files.createTempDirectory("lifeguard-child-");
-            out = ChildOutput.fifo(fifos, "stdout");
-            err = ChildOutput.fifo(fifos, "stderr");
-        } catch (IOException e) {
-            LOG.debugf("no temporary directory for FIFOs (%s): the child's output goes through Java's process pipes", e.getMessage());
-        }
-        if (out != null) {
-            out.openForReading();
-            builder.redirectOutput(out.file());
-        }
-        if (err != null) {
-            err.openForReading();
-            builder.redirectError(err.file());
-        }
-        Process process;
-        ReadableByteChannel outChannel;
-        ReadableByteChannel errChannel;
-        try {
-            process = builder.start();
-            outChannel = out != null ? out.channel() : ChildOutput.of(process.getInputStream());
-            errChannel = err != null ? err.channel() : ChildOutput.of(process.getErrorStream());
-        } catch (IOException e) {
-            // Only the launcher can fail here; the command itself failing shows as exit status 126/127.
-            LOG.errorf("Cannot start %s: %s", String.join(" ", argv), e.getMessage());
-            for (ChildOutput o : new ChildOutput[] { out, err }) {
-                if (o != null) {
-                    o.abandon();
-                }
-            }
+            c = ChildProcess.launch(launcher, command, clock.instant(), oom.read().orElse(-1), stdout, stderr);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("Cannot start %s: %s", String.join(" ", launcher) + " " + String.join(" ", command), e);
             Quarkus.asyncExit(127);
             return;
-        } finally {
-            if (fifos != null) {
-                fifos.toFile().delete();
-            }
         }
-        Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1), tag);
-        c.pumps.add(pump("child-stdout", outChannel, stdout, c.out));
-        c.pumps.add(pump("child-stderr", errChannel, stderr, c.err));
         child = c;
         state = ChildState.RUNNING;
         judgedHung = false;
         hangJudge.reset();
         hangStartedAt = null;
-        LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
+        LOG.infof("Started process %d: %s", c.pid(), String.join(" ", command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
-        process.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
+        c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 
-    private static Thread pump(String name, ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
-        Thread t = new Thread(new OutputPump(from, to, tail), name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private void exited(Child c) {
+    private void exited(ChildProcess c) {
         if (c != child) {
             // Only the current child's exit decides anything; an older one's was decided when it was replaced.
             return;
         }
-        OptionalLong oomNow = oom.read();
-        long oomKills = c.oomBefore < 0 || oomNow.isEmpty() ? -1 : oomNow.getAsLong() - c.oomBefore;
         Instant at = clock.instant();
-        int status = c.process.exitValue();
-        ChildExit exit = new ChildExit(c.pid(), status, at, Duration.between(c.started, at), oomKills, c.stoppedFor, c.stopReason,
-                List.of(), List.of());
+        long oomNow = oom.read().orElse(-1);
         if (!shuttingDown) {
             // Not ready first: the output can wait a moment, traffic cannot.
-            watchers.upstreamWatcher().fail(SupervisionEvent.of(exit.cause(), exit.describe(), exit.at()));
+            ChildExit first = c.exit(at, oomNow, false);
+            watchers.upstreamWatcher().fail(SupervisionEvent.of(first.cause(), first.describe(), at));
         }
         // What it left running holds its output open and would keep the port: end it before anything else.
-        List<String> leftovers = endLeftovers(c);
-        // The last words of a dying process are the best evidence: let the pumps drain them.
-        for (Thread pump : c.pumps) {
-            try {
-                pump.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        exit = new ChildExit(exit.pid(), status, at, exit.ran(), oomKills, c.stoppedFor, c.stopReason,
-                c.out.last(EVIDENCE_LINES), c.err.last(EVIDENCE_LINES));
+        List<String> leftovers = c.endLeftovers(spec.grace());
+        c.drainOutput();
+        ChildExit exit = c.exit(at, oomNow, true);
         lastExit = exit;
         Cause cause = exit.cause();
         if (shuttingDown) {
@@ -466,7 +364,7 @@ public class Supervisor implements WatchListener {
         }
         List<String> evidence = new ArrayList<>(c.stopEvidence);
         evidence.addAll(leftovers);
-        List<String> output = output(c, exit);
+        List<String> output = c.output(exit);
         // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
         boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
         if (neverRan || spec.policy() == RestartPolicyKind.NEVER
@@ -503,13 +401,6 @@ public class Supervisor implements WatchListener {
         pendingRestart = thread.schedule("restart", this::spawn, Duration.ofMillis(restartIn));
     }
 
-    private static List<String> output(Child c, ChildExit exit) {
-        List<String> lines = new ArrayList<>(c.stopOutput);
-        exit.lastStderr().forEach(l -> lines.add("stderr: " + l));
-        exit.lastStdout().forEach(l -> lines.add("stdout: " + l));
-        return lines;
-    }
-
     private synchronized void record(Incident incident) {
         if (history.size() == HISTORY) {
             history.removeFirst();
@@ -539,7 +430,7 @@ public class Supervisor implements WatchListener {
         if (gone != null) {
             return Optional.of(gone);
         }
-        Child c = child;
+        ChildProcess c = child;
         if (s == ChildState.RUNNING && c != null) {
             Optional<Character> procState = ProcSnapshot.state(c.pid());
             if (procState.isPresent() && ProcSnapshot.stopped(procState.get())) {
@@ -573,8 +464,8 @@ public class Supervisor implements WatchListener {
         if (spec.locatesProcess()) {
             locate();
         }
-        Child c = child;
-        boolean acting = c != null && state == ChildState.RUNNING && !last.at().isBefore(c.started);
+        ChildProcess c = child;
+        boolean acting = c != null && state == ChildState.RUNNING && !last.at().isBefore(c.started());
         if (wrapping() && !acting) {
             return;
         }
@@ -614,81 +505,15 @@ public class Supervisor implements WatchListener {
         }
     }
 
-    private void killHung(Child c, ProbeResult last, Duration failingFor) {
-        HangEvidence evidence = HangEvidence.gather(c.handle, hangStartSnapshot, spec.threadDump(), c.own() ? c.out : null);
+    private void killHung(ChildProcess c, ProbeResult last, Duration failingFor) {
+        HangEvidence evidence = HangEvidence.gather(c.handle(), hangStartSnapshot, spec.threadDump(), c.stdout());
         String why = "process " + c.pid() + " is " + evidence.kind() + " and has not answered for " + Durations.elapsed(failingFor)
                 + " (last probe: " + last.cause().code() + ")";
         List<String> lines = evidence.lines();
         LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines));
         c.stopOutput = evidence.threadDump().stream().map(l -> "thread dump: " + l).toList();
-        stop(c, Cause.HUNG, why, lines);
-    }
-
-    /**
-     * Ends what our child started and left running after it exited, found by its tag whatever it did to its process
-     * group: SIGTERM (and SIGCONT), the grace, SIGKILL. Returns a line of evidence per process.
-     */
-    private List<String> endLeftovers(Child c) {
-        List<ProcessHandle> left = c.tag == null ? List.of() : c.tag.members();
-        if (left.isEmpty()) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        for (ProcessHandle p : left) {
-            lines.add("left running: process " + p.pid() + " (" + ProcessLocator.commandLine(p.pid()).orElse("?") + ")");
-            p.destroy();
-            Signals.send("CONT", p, false);
-        }
-        try {
-            CompletableFuture.allOf(left.stream().map(ProcessHandle::onExit).toArray(CompletableFuture[]::new))
-                    .get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
-            lines.add("left running: ended by SIGTERM");
-        } catch (TimeoutException e) {
-            left.stream().filter(ProcessHandle::isAlive).forEach(p -> {
-                p.destroyForcibly();
-                lines.add("left running: process " + p.pid() + " ignored SIGTERM for " + Durations.exact(spec.grace()) + ": SIGKILL");
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // onExit never fails
-        }
-        LOG.warnf("Process %d left %d process(es) running: %s", c.pid(), left.size(), String.join("; ", lines));
-        return lines;
-    }
-
-    /**
-     * SIGTERM to the child's group and to every process it started elsewhere (and SIGCONT, so a stopped child can act
-     * on it), the grace, then SIGKILL to all of them.
-     */
-    private void stop(Child c, Cause stopFor, String reason, List<String> evidence) {
-        if (c.stoppedFor == null) {
-            c.stoppedFor = stopFor;
-            c.stopReason = reason;
-            c.stopEvidence = List.copyOf(evidence);
-        }
         state = ChildState.STOPPING;
-        boolean group = c.own() && launcher.contains("setsid");
-        LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, Durations.exact(spec.grace()));
-        if (!Signals.send("TERM", c.handle, group)) {
-            c.handle.destroy();
-        }
-        List<ProcessHandle> elsewhere = c.tag == null ? List.of() : c.tag.members();
-        elsewhere.forEach(ProcessHandle::destroy);
-        Signals.send("CONT", c.handle, group);
-        try {
-            c.handle.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), Durations.exact(spec.grace()));
-            if (!Signals.send("KILL", c.handle, group)) {
-                c.handle.descendants().forEach(ProcessHandle::destroyForcibly);
-                c.handle.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // onExit never fails
-        }
+        c.stop(Cause.HUNG, why, lines, spec.grace());
     }
 
     /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */
@@ -698,21 +523,22 @@ public class Supervisor implements WatchListener {
         }
         shuttingDown = true;
         CompletableFuture<Void> done = thread.submit("shutdown", () -> {
-            Child c = child;
-            if (c != null && c.process.isAlive()) {
-                stop(c, null, "Lifeguard is shutting down", List.of());
+            ChildProcess c = child;
+            if (c != null && c.alive()) {
+                state = ChildState.STOPPING;
+                c.stop(null, "Lifeguard is shutting down", List.of(), spec.grace());
             }
             if (c != null) {
-                endLeftovers(c);
+                c.endLeftovers(spec.grace());
             }
             return null;
         });
         try {
             done.get(spec == null ? 30_000 : 2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            Child c = child;
+            ChildProcess c = child;
             if (c != null) {
-                c.process.onExit().get(5, TimeUnit.SECONDS);
-                endedForGood.complete(c.process.exitValue());
+                c.onExit().get(5, TimeUnit.SECONDS);
+                endedForGood.complete(c.exit(clock.instant(), -1, false).status());
             }
         } catch (Exception e) {
             LOG.warnf("The child did not end in time: %s", e.toString());
