@@ -73,22 +73,18 @@ public class Supervisor implements WatchListener {
 
     private SupervisionSpec spec;
     private RestartPolicy policy;
-    private HangJudge hangJudge;
+    private HangDetector hangs;
     private List<String> command = List.of();
     private List<String> launcher = List.of();
     private volatile ChildState state = ChildState.NONE;
     private volatile ChildProcess child;
     private volatile ChildExit lastExit;
-    private volatile boolean judgedHung;
     private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
     private String lastRefusal;
     /** The back-off's restart while one is pending (supervisor thread only): an operator's restart cancels it. */
     private ScheduledFuture<?> pendingRestart;
-    /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
-    private Instant hangStartedAt;
-    private ProcSnapshot hangStartSnapshot;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
         this.config = config;
@@ -104,7 +100,7 @@ public class Supervisor implements WatchListener {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
         policy = new RestartPolicy(spec);
-        hangJudge = new HangJudge(spec.hangAfter());
+        hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
         if (spec.locatesProcess() && !DryRun.active()) {
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
@@ -219,7 +215,7 @@ public class Supervisor implements WatchListener {
         child = c;
         lost = null;
         state = ChildState.RUNNING;
-        hangJudge.reset();
+        hangs.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
         c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
     }
@@ -277,7 +273,7 @@ public class Supervisor implements WatchListener {
 
     /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
     public boolean upstreamDead() {
-        return judgedHung || state == ChildState.CRASH_LOOP;
+        return hangs.judgedHung() || state == ChildState.CRASH_LOOP;
     }
 
     public synchronized List<Incident> history() {
@@ -330,9 +326,7 @@ public class Supervisor implements WatchListener {
         }
         child = c;
         state = ChildState.RUNNING;
-        judgedHung = false;
-        hangJudge.reset();
-        hangStartedAt = null;
+        hangs.reset();
         LOG.infof("Started process %d: %s", c.pid(), String.join(" ", command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
         c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
@@ -452,7 +446,7 @@ public class Supervisor implements WatchListener {
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
     @Override
     public void probed(Verdict verdict) {
-        if (!verdict.spec().isUpstream() || hangJudge == null) {
+        if (!verdict.spec().isUpstream() || hangs == null) {
             return;
         }
         ProbeResult last = verdict.last();
@@ -469,51 +463,17 @@ public class Supervisor implements WatchListener {
         if (wrapping() && !acting) {
             return;
         }
-        hangJudge.observe(last, acting);
         if (acting && last.ok()) {
             c.answered = true;
         }
         if (verdict.ready()) {
             policy.healthy(verdict.since(), last.at());
         }
-        Instant since = hangJudge.failingSince();
-        boolean hung = hangJudge.hung(last.at());
-        if (!acting) {
-            if (hung && !judgedHung) {
-                LOG.warnf("upstream judged hung: its probe failed (%s) for %s; /lifeguard/upstream/live answers 503", last.cause().code(),
-                        Durations.elapsed(Duration.between(since, last.at())));
-            } else if (!hung && judgedHung) {
-                LOG.infof("upstream no longer hung: /lifeguard/upstream/live answers 200");
-            }
-            judgedHung = hung;
-            return;
-        }
-        if (since == null) {
-            hangStartedAt = null;
-            if (!wrapping()) {
-                judgedHung = false;
-            }
-            return;
-        }
-        if (!since.equals(hangStartedAt)) {
-            hangStartedAt = since;
-            hangStartSnapshot = ProcSnapshot.of(c.pid()).orElse(null);
-        }
-        if (hung) {
-            judgedHung = true;
-            killHung(c, last, Duration.between(since, last.at()));
-        }
-    }
-
-    private void killHung(ChildProcess c, ProbeResult last, Duration failingFor) {
-        HangEvidence evidence = HangEvidence.gather(c.handle(), hangStartSnapshot, spec.threadDump(), c.stdout());
-        String why = "process " + c.pid() + " is " + evidence.kind() + " and has not answered for " + Durations.elapsed(failingFor)
-                + " (last probe: " + last.cause().code() + ")";
-        List<String> lines = evidence.lines();
-        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines));
-        c.stopOutput = evidence.threadDump().stream().map(l -> "thread dump: " + l).toList();
-        state = ChildState.STOPPING;
-        c.stop(Cause.HUNG, why, lines, spec.grace());
+        hangs.observe(last, acting ? c : null).ifPresent(hang -> {
+            state = ChildState.STOPPING;
+            c.stopOutput = hang.threadDump().stream().map(l -> "thread dump: " + l).toList();
+            c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
+        });
     }
 
     /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */
