@@ -30,7 +30,6 @@ import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.BudgetSpent;
-import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
@@ -72,18 +71,16 @@ public class Supervisor implements WatchListener {
     private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
 
     private SupervisionSpec spec;
-    private RestartPolicy policy;
+    private RestartLoop loop;
     private HangDetector hangs;
     private List<String> command = List.of();
     private List<String> launcher = List.of();
-    private volatile ChildState state = ChildState.NONE;
     private volatile ChildProcess child;
     private volatile ChildExit lastExit;
-    private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
     private String lastRefusal;
-    /** The back-off's restart while one is pending (supervisor thread only): an operator's restart cancels it. */
+    /** The back-off's restart while one is pending (supervisor thread only): voided by an operator's restart. */
     private ScheduledFuture<?> pendingRestart;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
@@ -99,7 +96,7 @@ public class Supervisor implements WatchListener {
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
-        policy = new RestartPolicy(spec);
+        loop = new RestartLoop(spec);
         hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
         if (spec.locatesProcess() && !DryRun.active()) {
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
@@ -114,7 +111,7 @@ public class Supervisor implements WatchListener {
     /** A task on the supervisor thread failed: said loudly, and kept for the status. */
     private void failed(String what, Throwable e) {
         unexpected = clock.instant() + ": the supervisor's " + what + " failed: " + e;
-        LOG.errorf(e, "[unexpected] the supervisor's %s failed (child state %s): %s; please report it", what, state.code(), e);
+        LOG.errorf(e, "[unexpected] the supervisor's %s failed (child state %s): %s; please report it", what, state().code(), e);
     }
 
     /** The last failure on the supervisor thread, or null: a bug to report, shown in the status. */
@@ -205,16 +202,13 @@ public class Supervisor implements WatchListener {
         Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get(), spec.match(), this::refused)
                 : ProcessLocator.byCommandLine(spec.match().get());
         if (found.isEmpty()) {
-            if (known != null || state != ChildState.NONE) {
-                child = null;
-                state = ChildState.NONE;
-            }
+            child = null;
             return;
         }
         ChildProcess c = ChildProcess.found(found.get(), clock.instant());
         child = c;
         lost = null;
-        state = ChildState.RUNNING;
+        loop.started();
         hangs.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
         c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
@@ -234,7 +228,7 @@ public class Supervisor implements WatchListener {
             return;
         }
         child = null;
-        state = ChildState.NONE;
+        loop.gone();
         String how = c.stopReason != null ? "stopped by Lifeguard: " + c.stopReason : "ended";
         String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started(), clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
@@ -245,12 +239,12 @@ public class Supervisor implements WatchListener {
     }
 
     public ChildState state() {
-        return state;
+        return loop == null ? ChildState.NONE : loop.state();
     }
 
     /** Restarts spent of the budget in the window that ends now. */
     public int restartsInWindow() {
-        return policy == null ? 0 : policy.used(clock.instant());
+        return loop == null ? 0 : loop.restartsInWindow(clock.instant());
     }
 
     public int maxRestarts() {
@@ -260,7 +254,8 @@ public class Supervisor implements WatchListener {
     /** The child's PID, or -1. */
     public long pid() {
         ChildProcess c = child;
-        return c == null || state == ChildState.BACKING_OFF || state == ChildState.CRASH_LOOP ? -1 : c.pid();
+        ChildState s = state();
+        return c == null || s == ChildState.BACKING_OFF || s == ChildState.CRASH_LOOP ? -1 : c.pid();
     }
 
     public List<String> command() {
@@ -273,7 +268,7 @@ public class Supervisor implements WatchListener {
 
     /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
     public boolean upstreamDead() {
-        return hangs.judgedHung() || state == ChildState.CRASH_LOOP;
+        return hangs.judgedHung() || state() == ChildState.CRASH_LOOP;
     }
 
     public synchronized List<Incident> history() {
@@ -288,16 +283,16 @@ public class Supervisor implements WatchListener {
     /** Restarts the child now, whatever its state; resets the back-off and the budget. */
     public void restartNow(String reason) {
         thread.execute("operator's restart", () -> {
-            if (!supervising() || shuttingDown) {
+            if (!supervising()) {
                 return;
             }
-            policy.reset();
-            cancelPendingRestart();
             ChildProcess c = child;
-            if (c != null && c.alive()) {
-                state = ChildState.STOPPING;
+            RestartLoop.Operator asked = loop.requested(c != null && c.alive());
+            cancelPendingRestart();
+            if (asked == RestartLoop.Operator.STOP) {
+                loop.stopping();
                 c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
-            } else if (wrapping()) {
+            } else if (asked == RestartLoop.Operator.START_NOW && wrapping()) {
                 spawn();
             }
         });
@@ -311,9 +306,7 @@ public class Supervisor implements WatchListener {
     }
 
     private void spawn() {
-        pendingRestart = null;
-        ChildProcess current = child;
-        if (shuttingDown || current != null && current.alive()) {
+        if (loop.shuttingDown()) {
             return;
         }
         ChildProcess c;
@@ -324,8 +317,8 @@ public class Supervisor implements WatchListener {
             Quarkus.asyncExit(127);
             return;
         }
+        loop.started();
         child = c;
-        state = ChildState.RUNNING;
         hangs.reset();
         LOG.infof("Started process %d: %s", c.pid(), String.join(" ", command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
@@ -339,7 +332,7 @@ public class Supervisor implements WatchListener {
         }
         Instant at = clock.instant();
         long oomNow = oom.read().orElse(-1);
-        if (!shuttingDown) {
+        if (!loop.shuttingDown()) {
             // Not ready first: the output can wait a moment, traffic cannot.
             ChildExit first = c.exit(at, oomNow, false);
             watchers.upstreamWatcher().fail(SupervisionEvent.of(first.cause(), first.describe(), at));
@@ -350,8 +343,8 @@ public class Supervisor implements WatchListener {
         ChildExit exit = c.exit(at, oomNow, true);
         lastExit = exit;
         Cause cause = exit.cause();
-        if (shuttingDown) {
-            state = ChildState.EXITED;
+        RestartLoop.Next next = loop.exited(exit, c.answered);
+        if (next.kind() == RestartLoop.Next.Kind.END && loop.shuttingDown()) {
             LOG.infof("The child %s", exit.describe());
             endedForGood.complete(exit.status());
             return;
@@ -359,40 +352,38 @@ public class Supervisor implements WatchListener {
         List<String> evidence = new ArrayList<>(c.stopEvidence);
         evidence.addAll(leftovers);
         List<String> output = c.output(exit);
-        // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
-        boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
-        if (neverRan || spec.policy() == RestartPolicyKind.NEVER
-                || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null) {
-            state = ChildState.EXITED;
-            String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
-                    + exit.status() : "restart policy " + spec.policy() + ": not restarting";
-            record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why,
-                    neverRan ? "Fix the command after -- (its last lines are in the evidence): install the program or correct its name or path." : cause.advice(),
-                    evidence, output, -1));
-            endedForGood.complete(exit.status());
-            Quarkus.asyncExit(exit.status());
-            return;
-        }
-        Optional<Duration> delay = policy.onDeath(exit.at());
-        if (delay.isEmpty()) {
-            state = ChildState.CRASH_LOOP;
-            boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
-            String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
-                    + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
-                            : "not restarting until an operator's restart");
-            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
-            watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
-            if (leave) {
+        switch (next.kind()) {
+            case NEVER_RAN, END -> {
+                boolean neverRan = next.kind() == RestartLoop.Next.Kind.NEVER_RAN;
+                String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
+                        + exit.status() : "restart policy " + spec.policy().name().toLowerCase().replace('_', '-') + ": not restarting";
+                record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
+                        ? "Fix the command after -- (its last lines are in the output): install the program or correct its name or path."
+                        : cause.advice(), evidence, output, -1));
                 endedForGood.complete(exit.status());
                 Quarkus.asyncExit(exit.status());
             }
-            return;
+            case CRASH_LOOP -> {
+                boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
+                String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
+                        + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
+                                : "not restarting until an operator's restart");
+                record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
+                watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
+                if (leave) {
+                    endedForGood.complete(exit.status());
+                    Quarkus.asyncExit(exit.status());
+                }
+            }
+            case RESTART -> {
+                record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
+                pendingRestart = thread.schedule("restart", () -> {
+                    if (loop.due(next.restart())) {
+                        spawn();
+                    }
+                }, next.delay());
+            }
         }
-        state = ChildState.BACKING_OFF;
-        // A restart an operator asked for is not a failure: no back-off.
-        long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
-        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, restartIn));
-        pendingRestart = thread.schedule("restart", this::spawn, Duration.ofMillis(restartIn));
     }
 
     private synchronized void record(Incident incident) {
@@ -412,7 +403,7 @@ public class Supervisor implements WatchListener {
 
     /** Explains a failed upstream probe with what the supervisor knows, if anything; runs on the watcher's event loop. */
     private Optional<SupervisionEvent> diagnose(ProbeResult failed) {
-        ChildState s = state;
+        ChildState s = state();
         ChildExit exit = lastExit;
         if (s == ChildState.CRASH_LOOP && exit != null) {
             return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice(), failed.at()));
@@ -459,7 +450,7 @@ public class Supervisor implements WatchListener {
             locate();
         }
         ChildProcess c = child;
-        boolean acting = c != null && state == ChildState.RUNNING && !last.at().isBefore(c.started());
+        boolean acting = c != null && state() == ChildState.RUNNING && !last.at().isBefore(c.started());
         if (wrapping() && !acting) {
             return;
         }
@@ -467,10 +458,10 @@ public class Supervisor implements WatchListener {
             c.answered = true;
         }
         if (verdict.ready()) {
-            policy.healthy(verdict.since(), last.at());
+            loop.healthy(verdict.since(), last.at());
         }
         hangs.observe(last, acting ? c : null).ifPresent(hang -> {
-            state = ChildState.STOPPING;
+            loop.stopping();
             c.stopOutput = hang.threadDump().stream().map(l -> "thread dump: " + l).toList();
             c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
         });
@@ -481,11 +472,12 @@ public class Supervisor implements WatchListener {
         if (!wrapping()) {
             return;
         }
-        shuttingDown = true;
         CompletableFuture<Void> done = thread.submit("shutdown", () -> {
+            loop.shutdown();
+            cancelPendingRestart();
             ChildProcess c = child;
             if (c != null && c.alive()) {
-                state = ChildState.STOPPING;
+                loop.stopping();
                 c.stop(null, "Lifeguard is shutting down", List.of(), spec.grace());
             }
             if (c != null) {
