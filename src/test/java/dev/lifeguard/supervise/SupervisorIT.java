@@ -162,6 +162,21 @@ class SupervisorIT {
     }
 
     @Test
+    void forwardsHupUsr1AndWinchToTheChildAndKeepsRunning() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port),
+                List.of("sh", "-c", "for s in HUP USR1 WINCH; do trap \"echo child got $s\" $s; done; echo child started; "
+                        + "while :; do sleep 0.05; done"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child started")));
+            for (String signal : List.of("HUP", "USR1", "WINCH")) {
+                WrappedAgent.signal(signal, agent.pid());
+                await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child got " + signal)));
+            }
+            assertThat(agent.process().isAlive(), is(true));
+        }
+    }
+
+    @Test
     void sendsSigkillAfterTheGraceWhenTheChildIgnoresSigterm() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
