@@ -158,6 +158,11 @@ final class ChildProcess {
         return handle.isAlive();
     }
 
+    /** Sends a signal (a name without SIG) to it, to its whole group where it leads one. */
+    boolean signal(String name) {
+        return Signals.send(name, handle, group);
+    }
+
     CompletableFuture<ProcessHandle> onExit() {
         return handle.onExit();
     }

@@ -133,6 +133,8 @@ public class Supervisor implements WatchListener {
                 String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
                 Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
                 spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
+        List<String> forwarded = SignalForwarding.install(() -> child);
+        LOG.debugf("Forwarding SIG%s to the child", String.join(", SIG", forwarded));
         thread.execute("spawn", this::spawn);
     }
 
