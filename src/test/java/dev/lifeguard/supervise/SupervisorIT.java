@@ -204,6 +204,40 @@ class SupervisorIT {
     }
 
     @Test
+    void restartPolicyNeverEndsWithTheChildAndItsStatus() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.policy", "never"), List.of("sh", "-c", "echo bye; exit 4"))) {
+            assertThat(agent.process().waitFor(30, TimeUnit.SECONDS), is(true));
+            assertEquals(4, agent.process().exitValue());
+            assertThat(agent.stdout(), allOf(containsString("[crashed]"), containsString("restart policy never: not restarting")));
+        }
+    }
+
+    @Test
+    void restartPolicyOnFailureEndsWithACleanExitNamedExited() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.policy", "on-failure"), List.of("sh", "-c", "exit 0"))) {
+            assertThat(agent.process().waitFor(30, TimeUnit.SECONDS), is(true));
+            assertEquals(0, agent.process().exitValue());
+            assertThat(agent.stdout(), containsString("exited with status 0"));
+            assertEquals(1, agent.stdout().split("Started process", -1).length - 1);
+        }
+    }
+
+    @Test
+    void sigintStopsTheChildGracefullyLikeSigterm() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port),
+                List.of("sh", "-c", "trap 'echo child got SIGTERM; exit 9' TERM; echo child started; while :; do sleep 0.05; done"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child started")));
+            WrappedAgent.signal("INT", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            assertEquals(9, agent.process().exitValue());
+            assertThat(agent.stdout(), containsString("child got SIGTERM"));
+        }
+    }
+
+    @Test
     void stopsRestartingWhenTheBudgetIsSpent() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.max-restarts", "2", "lifeguard.restart.backoff", "100ms"),
