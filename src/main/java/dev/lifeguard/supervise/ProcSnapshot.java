@@ -3,6 +3,7 @@ package dev.lifeguard.supervise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -11,15 +12,12 @@ import java.util.stream.Stream;
  * resident memory. Immutable; empty where {@code /proc} is not there (not Linux) or the process is gone.
  *
  * @param state R running, S sleeping, D uninterruptible I/O, T stopped, Z zombie
- * @param cpuTicks user + system time in clock ticks (USER_HZ, 100 a second on Linux)
+ * @param cpuNanos user + system time, as the JDK reads it for the process; -1 when unknown
  * @param openFiles -1 when not readable
  * @param maxOpenFiles the soft limit, -1 when unlimited or unknown
  */
-public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int openFiles, long maxOpenFiles, long rssKb,
+public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int openFiles, long maxOpenFiles, long rssKb,
         long takenNanos) {
-
-    /** Linux's USER_HZ: what /proc/<pid>/stat counts CPU time in. */
-    static final int TICKS_PER_SECOND = 100;
 
     /** Only the scheduler state letter (one small read), or empty when unknown. */
     public static Optional<Character> state(long pid) {
@@ -38,7 +36,7 @@ public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int
             // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             char state = f[0].charAt(0);
-            long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            long cpu = ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
             int threads = Integer.parseInt(f[17]);
             return Optional.of(new ProcSnapshot(pid, state, cpu, threads, openFiles(dir), maxOpenFiles(dir), rssKb(dir), System.nanoTime()));
         } catch (IOException | RuntimeException e) {
@@ -98,9 +96,12 @@ public record ProcSnapshot(long pid, char state, long cpuTicks, int threads, int
         };
     }
 
-    /** CPU use between an earlier snapshot and this one, as a share of one core. */
+    /** CPU use between an earlier snapshot and this one, as a share of one core; -1 when unknown. */
     public double cpuShareSince(ProcSnapshot earlier) {
-        double seconds = (takenNanos - earlier.takenNanos) / 1e9;
-        return seconds <= 0 ? 0 : (cpuTicks - earlier.cpuTicks) / (double) TICKS_PER_SECOND / seconds;
+        long elapsed = takenNanos - earlier.takenNanos;
+        if (cpuNanos < 0 || earlier.cpuNanos < 0) {
+            return -1;
+        }
+        return elapsed <= 0 ? 0 : (cpuNanos - earlier.cpuNanos) / (double) elapsed;
     }
 }
