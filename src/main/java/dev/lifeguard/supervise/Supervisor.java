@@ -26,7 +26,6 @@ import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
-import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.BudgetSpent;
@@ -103,7 +102,7 @@ public class Supervisor implements WatchListener {
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
-            warnWithoutKill();
+            SupervisionTools.warnWithoutKill();
             thread.execute("locate", this::locate);
         }
     }
@@ -126,7 +125,7 @@ public class Supervisor implements WatchListener {
                     + "Lifeguard does not start; do not also give a command after --");
         }
         this.command = List.copyOf(command);
-        this.launcher = launcher();
+        this.launcher = SupervisionTools.launcher();
         CheckWatcher upstream = watchers.upstreamWatcher();
         upstream.diagnoseWith(this::diagnose);
         LOG.infof("Wrapping: %s (restart %s, grace %s, hang after %s, back-off %s to %s, at most %d restarts in %s; OOM evidence: %s)",
@@ -136,40 +135,6 @@ public class Supervisor implements WatchListener {
         List<String> forwarded = SignalForwarding.install(() -> child);
         LOG.debugf("Forwarding SIG%s to the child", String.join(", SIG", forwarded));
         thread.execute("spawn", this::spawn);
-    }
-
-    /**
-     * setsid puts the child in its own process group (signals reach its descendants too); setpriv --pdeathsig makes
-     * the kernel send it SIGTERM if Lifeguard dies, even by SIGKILL. Both come with util-linux; without them the
-     * child is signalled alone and outlives a SIGKILLed Lifeguard.
-     */
-    private static List<String> launcher() {
-        List<String> prefix = new ArrayList<>();
-        if (Executables.runnable("setsid")) {
-            prefix.add("setsid");
-        } else {
-            LOG.warn("setsid (util-linux) is missing: the child shares Lifeguard's process group, so signals reach it alone, not "
-                    + "its descendants; install util-linux to fix this");
-        }
-        if (Executables.runnable("setpriv")) {
-            prefix.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
-        } else {
-            LOG.warn("setpriv (util-linux) is missing: the child will outlive Lifeguard if Lifeguard is SIGKILLed; install "
-                    + "util-linux to fix this");
-        }
-        if (!Executables.runnable("mkfifo")) {
-            LOG.warn("mkfifo (coreutils) is missing: the child's output goes through Java's process pipes, which slow a child "
-                    + "that writes flat out by about a third; install coreutils to fix this");
-        }
-        warnWithoutKill();
-        return prefix;
-    }
-
-    private static void warnWithoutKill() {
-        if (!Executables.runnable("kill")) {
-            LOG.warn("kill (procps) is missing: Lifeguard can send TERM and KILL only to the process itself, and cannot "
-                    + "resume a stopped one (CONT) or ask a JVM for a thread dump (QUIT); install procps to fix this");
-        }
     }
 
     public boolean wrapping() {
