@@ -7,9 +7,7 @@ import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,11 +57,10 @@ public class Supervisor implements WatchListener {
     private final LifeguardConfig config;
     private final Watchers watchers;
     private final Clock clock;
-    private final Instance<SupervisorListener> listeners;
+    private final IncidentLog incidents;
     private final SupervisorThread thread = new SupervisorThread(this::failed);
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
-    private final Deque<Incident> history = new ArrayDeque<>();
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
     private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
     private final OomCounter oom = OomCounter.detect();
@@ -86,7 +83,7 @@ public class Supervisor implements WatchListener {
         this.config = config;
         this.watchers = watchers;
         this.clock = clock;
-        this.listeners = listeners;
+        this.incidents = new IncidentLog(HISTORY, listeners);
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -200,7 +197,7 @@ public class Supervisor implements WatchListener {
         String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started(), clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
-        record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
+        incidents.record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
         lost = SupervisionEvent.of(cause, explanation, clock.instant());
         watchers.upstreamWatcher().fail(lost);
     }
@@ -238,8 +235,8 @@ public class Supervisor implements WatchListener {
         return hangs.judgedHung() || state() == ChildState.CRASH_LOOP;
     }
 
-    public synchronized List<Incident> history() {
-        return new ArrayList<>(history);
+    public List<Incident> history() {
+        return incidents.all();
     }
 
     /** Completes with the child's status once it has ended for good. */
@@ -324,7 +321,7 @@ public class Supervisor implements WatchListener {
                 boolean neverRan = next.kind() == RestartLoop.Next.Kind.NEVER_RAN;
                 String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
                         + exit.status() : "restart policy " + spec.policy().name().toLowerCase().replace('_', '-') + ": not restarting";
-                record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
+                incidents.record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
                         ? "Fix the command after -- (its last lines are in the output): install the program or correct its name or path."
                         : cause.advice(), evidence, output, -1));
                 endedForGood.complete(exit.status());
@@ -335,7 +332,7 @@ public class Supervisor implements WatchListener {
                 String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
                         + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
                                 : "not restarting until an operator's restart");
-                record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
+                incidents.record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
                 watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
                 if (leave) {
                     endedForGood.complete(exit.status());
@@ -343,7 +340,7 @@ public class Supervisor implements WatchListener {
                 }
             }
             case RESTART -> {
-                record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
+                incidents.record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
                 pendingRestart = thread.schedule("restart", () -> {
                     if (loop.due(next.restart())) {
                         spawn();
@@ -351,21 +348,6 @@ public class Supervisor implements WatchListener {
                 }, next.delay());
             }
         }
-    }
-
-    private synchronized void record(Incident incident) {
-        if (history.size() == HISTORY) {
-            history.removeFirst();
-        }
-        history.addLast(incident);
-        if (incident.cause() == Cause.EXITED && incident.restartIn() < 0) {
-            LOG.infof("%s", incident.explanation());
-        } else {
-            LOG.warnf("[%s] %s%s. Advice: %s", incident.cause().code(), incident.explanation(),
-                    incident.restartIn() >= 0 ? "; restarting in " + Durations.exact(Duration.ofMillis(incident.restartIn())) : "",
-                    incident.advice());
-        }
-        listeners.forEach(l -> l.incident(incident));
     }
 
     /** Explains a failed upstream probe with what the supervisor knows, if anything; runs on the watcher's event loop. */
