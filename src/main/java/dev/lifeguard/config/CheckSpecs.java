@@ -66,24 +66,25 @@ public final class CheckSpecs {
 
     private static Target url(String prefix, String text, ProbeConfig c) {
         String key = prefix + "url";
+        String shown = Redaction.url(text);
         String example = "write e.g. http://127.0.0.1:8080/health, https://127.0.0.1:8443/ or tcp://127.0.0.1:5432";
         URI uri;
         try {
             uri = new URI(text.strip());
         } catch (URISyntaxException e) {
-            throw new InvalidConfigException(key, "'" + text + "' is not a valid URL (" + e.getReason() + ")", example);
+            throw new InvalidConfigException(key, "'" + shown + "' is not a valid URL (" + e.getReason() + ")", example);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!List.of("http", "https", "tcp").contains(scheme)) {
-            throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + text + "' has no scheme" : "unknown scheme '" + scheme + "'",
+            throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + shown + "' has no scheme" : "unknown scheme '" + scheme + "'",
                     "use http, https or tcp; " + example);
         }
         if (uri.getHost() == null) {
-            throw new InvalidConfigException(key, "'" + text + "' has no host", example);
+            throw new InvalidConfigException(key, "'" + shown + "' has no host", example);
         }
         if ("tcp".equals(scheme)) {
             if (uri.getPort() == -1) {
-                throw new InvalidConfigException(key, "'" + text + "' has no port", "write tcp://host:port, e.g. tcp://127.0.0.1:5432");
+                throw new InvalidConfigException(key, "'" + shown + "' has no port", "write tcp://host:port, e.g. tcp://127.0.0.1:5432");
             }
             return new Target.Tcp(uri.getHost(), uri.getPort());
         }
