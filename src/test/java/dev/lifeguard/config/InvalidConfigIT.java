@@ -150,7 +150,10 @@ class InvalidConfigIT {
         assertThat(output, allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
     }
 
-    /** Starts the agent, returns its output up to the line saying it listens, and ends it. */
+    /**
+     * Starts the agent, returns its output up to the line saying it watches the check {@code db}, and ends it. The
+     * checks start (and say so) once the port is open, on an asynchronous event: "Watching" may follow "Listening on".
+     */
     private static String startedOutput(Map<String, String> env, String... properties) throws Exception {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
         props.addAll(List.of(properties));
@@ -161,7 +164,7 @@ class InvalidConfigIT {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
                         out.append(line).append('\n');
-                        if (line.contains("Listening on")) {
+                        if (line.contains("Watching db:")) {
                             return true;
                         }
                     }
