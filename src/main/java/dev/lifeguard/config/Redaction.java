@@ -67,6 +67,11 @@ public final class Redaction {
         return String.join(" ", argv(argv));
     }
 
+    /** A command line read whole, its arguments joined by single spaces (as {@code /proc/<pid>/cmdline} is often shown), masked as {@link #argv}. Stub. */
+    public static String commandLine(String line) {
+        return line;
+    }
+
     private static String argument(String arg) {
         Matcher assignment = ASSIGNMENT.matcher(arg);
         if (assignment.matches() && !assignment.group(2).contains("://")) {

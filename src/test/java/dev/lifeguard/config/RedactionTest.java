@@ -54,6 +54,18 @@ class RedactionTest {
         return Arrays.asList(row.strip().split("\\|", -1));
     }
 
+    /** A command line read whole (from /proc/PID/cmdline, arguments joined by spaces), as given, then as printed. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " -> ", textBlock = """
+            java -Dapi.key=abc -jar app.jar --db-password=hunter2 -> java -Dapi.key=*** -jar app.jar --db-password=***
+            app --token abc123 --port 8080 -> app --token *** --port 8080
+            curl -H Authorization: Bearer abc -fsS http://x/ -> curl -H Authorization: *** *** -fsS http://x/
+            sh -c sleep 200 -> sh -c sleep 200
+            """)
+    void masksACommandLineReadWhole(String given, String printed) {
+        assertEquals(printed, Redaction.commandLine(given));
+    }
+
     /** A URL as given, then as printed. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = " -> ", textBlock = """
