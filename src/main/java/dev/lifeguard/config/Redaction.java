@@ -30,6 +30,8 @@ public final class Redaction {
     private static final Pattern ASSIGNMENT = Pattern.compile("(-D|-{0,2})([^=\\s]+)=(.*)", Pattern.DOTALL);
     /** {@code Name: value}, an HTTP header as given to curl or wget. */
     private static final Pattern HEADER = Pattern.compile("([A-Za-z0-9-]+):\\s*(.+)", Pattern.DOTALL);
+    /** {@code Name:} alone, a header whose value is in the arguments that follow (a command line split at spaces). */
+    private static final Pattern HEADER_NAME = Pattern.compile("([A-Za-z0-9-]+):");
     /** A flag without a value of its own, {@code --token} or {@code -token}: the next argument is its value. */
     private static final Pattern FLAG = Pattern.compile("--?([A-Za-z][A-Za-z0-9._-]*)");
     /** The user info of a URL, {@code user:password@}. */
@@ -43,13 +45,19 @@ public final class Redaction {
 
     /**
      * The arguments with secret-looking values masked: {@code --db-password=x}, {@code -Dapi.key=x}, {@code PASSWORD=x},
-     * {@code --token x} (the next argument, unless it is a {@code --flag}), {@code Authorization: Bearer x}, and URLs in
-     * any argument as {@link #url} masks them. Everything else is returned as given.
+     * {@code --token x} (the next argument, unless it is a {@code --flag}), {@code Authorization: Bearer x} (also split
+     * over arguments: {@code Authorization:}, then every argument up to the next {@code -flag}), and URLs in any argument
+     * as {@link #url} masks them. Everything else is returned as given.
      */
     public static List<String> argv(List<String> argv) {
         List<String> masked = new ArrayList<>(argv.size());
         boolean valueOfSecretFlag = false;
+        boolean valueOfSecretHeader = false;
         for (String arg : argv) {
+            if (valueOfSecretHeader && !arg.startsWith("-")) {
+                masked.add(arg.isEmpty() ? arg : MASK);
+                continue;
+            }
             if (valueOfSecretFlag && !arg.startsWith("--")) {
                 masked.add(MASK);
                 valueOfSecretFlag = false;
@@ -57,6 +65,8 @@ public final class Redaction {
             }
             Matcher flag = FLAG.matcher(arg);
             valueOfSecretFlag = flag.matches() && secretName(flag.group(1));
+            Matcher headerName = HEADER_NAME.matcher(arg);
+            valueOfSecretHeader = headerName.matches() && secretName(headerName.group(1));
             masked.add(argument(arg));
         }
         return List.copyOf(masked);
@@ -67,9 +77,14 @@ public final class Redaction {
         return String.join(" ", argv(argv));
     }
 
-    /** A command line read whole, its arguments joined by single spaces (as {@code /proc/<pid>/cmdline} is often shown), masked as {@link #argv}. Stub. */
+    /**
+     * A command line read whole, its arguments joined by single spaces (as {@code /proc/<pid>/cmdline} is often shown),
+     * masked as {@link #argv} masks its words; after a secret-looking {@code Name:} every word up to the next
+     * {@code -flag} is masked. Prefer {@link #argv} where the arguments are at hand: an argument with spaces is several
+     * words here.
+     */
     public static String commandLine(String line) {
-        return line;
+        return String.join(" ", argv(List.of(line.split(" ", -1))));
     }
 
     private static String argument(String arg) {
