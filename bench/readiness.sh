@@ -27,13 +27,18 @@ STOP_TIMEOUT=${STOP_TIMEOUT:-10}          # seconds a process gets after SIGTERM
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)}
 APP_DIR=$ROOT/target/quarkus-app
 JAR=$APP_DIR/quarkus-run.jar
+LAUNCHER=$APP_DIR/lifeguard
 
+# The agent runs through the launcher, with JAVA_OPTS as its flags and this as its JAVA_OPTS_APPEND.
 if [ "$APPCDS" = 1 ]; then
     MVN_ARGS="$MVN_ARGS -Dquarkus.package.jar.appcds.enabled=true"
-    # The archive records the class path relative to target/quarkus-app, where the agent is started (below).
-    JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=app-cds.jsa"
+    # The launcher adds the archive (it matches as the agent is started from target/quarkus-app, below); keep the
+    # JVM's CDS warnings, which the launcher silences, so that a mismatch shows in the report.
+    AGENT_OPTS_APPEND='-Xlog:cds*=warning'
+else
+    # An -Xshare option of our own: the launcher leaves its archive out.
+    AGENT_OPTS_APPEND='-Xshare:auto'
 fi
-read -r -a JAVA_ARGS <<<"$JAVA_OPTS"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -51,6 +56,9 @@ if ! have wrk; then
     have wrk || die "wrk is required (apt-get install wrk)"
 fi
 "$JAVA" -version >/dev/null 2>&1 || die "JAVA=$JAVA does not run"
+# The launcher runs $JAVA_HOME/bin/java: the JDK that JAVA belongs to.
+AGENT_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")
+[ -x "$AGENT_JAVA_HOME/bin/java" ] || die "cannot find the JDK of JAVA=$JAVA"
 # python3 may be a shim (pyenv) that forks: run the real interpreter so the PID we record is the server's.
 PY=$(python3 -c 'import sys; print(sys.executable)')
 [ -x "$PY" ] || die "cannot resolve the python3 interpreter"
@@ -101,6 +109,7 @@ if [ "$SKIP_BUILD" != 1 ]; then
     mvn -B -q package -DskipTests $MVN_ARGS
 fi
 [ -f "$JAR" ] || die "$JAR is missing: build first (or unset SKIP_BUILD)"
+[ -x "$LAUNCHER" ] || die "$LAUNCHER is missing: build first (or unset SKIP_BUILD)"
 [ "$APPCDS" != 1 ] || [ -f "$APP_DIR/app-cds.jsa" ] || die "$APP_DIR/app-cds.jsa is missing: build with APPCDS=1 (unset SKIP_BUILD)"
 mkdir -p "$OUT_DIR"
 
@@ -127,9 +136,11 @@ start_agent() {
     AGENT_PORT=$(free_port)
     AGENT_LOG=$OUT_DIR/agent-run$run.log
     T0=$(now_ns)
-    # Started from target/quarkus-app, as Quarkus documents (an AppCDS archive only matches there).
-    (cd "$APP_DIR" && exec "$JAVA" "${JAVA_ARGS[@]}" -Dquarkus.http.port="$AGENT_PORT" \
-        -Dlifeguard.upstream.url="http://127.0.0.1:$UPSTREAM_PORT/" -jar quarkus-run.jar) >"$AGENT_LOG" 2>&1 &
+    # Started from target/quarkus-app, as Quarkus documents (its AppCDS archive only matches there). The launcher
+    # execs java, so AGENT_PID is the JVM's.
+    (cd "$APP_DIR" && JAVA_HOME="$AGENT_JAVA_HOME" JAVA_OPTS="$JAVA_OPTS" JAVA_OPTS_APPEND="$AGENT_OPTS_APPEND" \
+        exec ./lifeguard -Dquarkus.http.port="$AGENT_PORT" -Dlifeguard.upstream.url="http://127.0.0.1:$UPSTREAM_PORT/") \
+        >"$AGENT_LOG" 2>&1 &
     AGENT_PID=$!
 }
 
@@ -217,7 +228,7 @@ verdict() { if "$@"; then echo PASS; else echo FAIL; fi; }
 # =====================================================================================================================
 JAVA_VERSION=$("$JAVA" -version 2>&1 | head -1)
 JAVA_VM=$("$JAVA" -version 2>&1 | sed -n 3p)
-log "java: $JAVA_VERSION; JAVA_OPTS: $JAVA_OPTS; output: $OUT_DIR"
+log "java: $JAVA_VERSION; JAVA_OPTS: $JAVA_OPTS; JAVA_OPTS_APPEND: $AGENT_OPTS_APPEND; output: $OUT_DIR"
 start_upstream
 
 # (1) + (2): RUNS fresh starts; the last agent stays up for the loads.
@@ -279,7 +290,7 @@ DOWN_ALL_503=no
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
     echo "- java: \`$JAVA_VERSION\` ($JAVA_VM)"
-    echo "- JAVA_OPTS: \`$JAVA_OPTS\`"
+    echo "- JAVA_OPTS: \`$JAVA_OPTS\`, JAVA_OPTS_APPEND: \`$AGENT_OPTS_APPEND\` (through the launcher; APPCDS=$APPCDS)"
     [ -n "$MVN_ARGS" ] && echo "- build: \`mvn -B -q package -DskipTests $MVN_ARGS\`"
     echo "- nproc: $(nproc); runs: $RUNS; load: wrk -t$WRK_THREADS -c$WRK_CONNS -d${WRK_DURATION}s --latency (127.0.0.1)"
     echo

@@ -19,7 +19,6 @@ FLOOD_DELAY=${FLOOD_DELAY:-2}          # seconds the child waits before writing,
 HANG_AFTER=${HANG_AFTER:-10s}         # lifeguard.restart.hang-after (the default)
 INTERVAL=${INTERVAL:-1s}              # lifeguard.upstream.interval (the default)
 BACKOFF=${BACKOFF:-1s}                # lifeguard.restart.backoff (the default), held there by backoff-max
-read -r -a JAVA_ARGS <<<"$JAVA_OPTS"
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -28,6 +27,11 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have python3 || die "python3 is required"
 have curl || die "curl is required"
 PY=$(python3 -c 'import sys; print(sys.executable)')
+# Lifeguard runs through its launcher, which runs $JAVA_HOME/bin/java: the JDK that JAVA belongs to, with JAVA_OPTS.
+# env and the launcher both exec, so a PID taken with $! is the JVM's.
+AGENT_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")
+[ -x "$AGENT_JAVA_HOME/bin/java" ] || die "cannot find the JDK of JAVA=$JAVA"
+AGENT_ENV=(JAVA_HOME="$AGENT_JAVA_HOME" JAVA_OPTS="$JAVA_OPTS" JAVA_OPTS_APPEND=)
 
 AGENT_PID=
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lifeguard-bench.XXXXXX")
@@ -52,8 +56,8 @@ if [ "$SKIP_BUILD" != 1 ]; then
     log "building: mvn -B -q package -DskipTests"
     mvn -B -q package -DskipTests
 fi
-JAR=$ROOT/target/quarkus-app/quarkus-run.jar
-[ -f "$JAR" ] || die "build first (target/quarkus-app)"
+LAUNCHER=$ROOT/target/quarkus-app/lifeguard
+[ -x "$LAUNCHER" ] || die "build first (target/quarkus-app)"
 
 # The wrapped service: a small Python HTTP server whose /crash prints the time and exits at once (os._exit), so the
 # measured delay is Lifeguard's, not a runtime's slow exit.
@@ -75,11 +79,11 @@ start_agent() {
     AGENT_PORT=$(free_port)
     UP_PORT=$(free_port)
     AGENT_LOG=$WORK/agent.log
-    "$JAVA" "${JAVA_ARGS[@]}" -Dquarkus.http.port="$AGENT_PORT" \
+    env "${AGENT_ENV[@]}" "$LAUNCHER" -Dquarkus.http.port="$AGENT_PORT" \
         -Dlifeguard.upstream.url="http://127.0.0.1:$UP_PORT/health" -Dlifeguard.upstream.interval="$INTERVAL" \
         -Dlifeguard.upstream.timeout="$INTERVAL" -Dlifeguard.restart.hang-after="$HANG_AFTER" \
         -Dlifeguard.restart.backoff="$BACKOFF" -Dlifeguard.restart.backoff-max="$BACKOFF" \
-        -Dlifeguard.restart.max-restarts=1000 -jar "$JAR" -- "$PY" "$WORK/upstream.py" "$UP_PORT" >"$AGENT_LOG" 2>&1 &
+        -Dlifeguard.restart.max-restarts=1000 -- "$PY" "$WORK/upstream.py" "$UP_PORT" >"$AGENT_LOG" 2>&1 &
     AGENT_PID=$!
     wait_ready
 }
@@ -180,8 +184,8 @@ BASE=() VIA=()
 through_lifeguard() {
     local port
     port=$(free_port)
-    "$JAVA" "${JAVA_ARGS[@]}" -Dquarkus.http.port="$port" -Dlifeguard.upstream.url="tcp://127.0.0.1:$port" \
-        -Dlifeguard.restart.policy=never -jar "$JAR" -- sh -c "$FLOOD" 2>"$WORK/flood.err" || true
+    env "${AGENT_ENV[@]}" "$LAUNCHER" -Dquarkus.http.port="$port" -Dlifeguard.upstream.url="tcp://127.0.0.1:$port" \
+        -Dlifeguard.restart.policy=never -- sh -c "$FLOOD" 2>"$WORK/flood.err" || true
 }
 for i in $(seq 1 "$FLOOD_RUNS"); do
     sh -c "$FLOOD" 2>"$WORK/base.err" | cat >/dev/null

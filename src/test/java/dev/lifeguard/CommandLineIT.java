@@ -112,7 +112,12 @@ class CommandLineIT {
 
     @Test
     void aSettingGivenAfterTheJarIsRefusedWithWhereItBelongs() throws Exception {
-        Agent.Finished run = run(List.of(), "-Dlifeguard.upstream.url=http://127.0.0.1:8080/");
+        // Only java -jar can put one there: the launcher hands -D options to the JVM wherever they stand before --.
+        var pb = Agent.javaJar(List.of("-Dquarkus.http.port=" + Ports.closed()), Map.of());
+        pb.command().add("-Dlifeguard.upstream.url=http://127.0.0.1:8080/");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        Agent.Finished run = new Agent.Finished(p.waitFor(), output);
         assertEquals(2, run.exitStatus(), run.output());
         assertThat(run.output(), containsString("-D options go before -jar"));
     }

@@ -61,6 +61,12 @@ public final class Durations {
     /** A setting as a user writes it: {@code 500ms}, {@code 2s}. */
     public static String exact(Duration d) {
         long ms = d.toMillis();
+        if (ms != 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms != 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 

@@ -41,7 +41,7 @@ public class StatusResource {
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
     @RegisterForReflection
     public record SupervisorView(String state, long pid, List<String> command, String lastExit, int restartsInWindow,
-            int maxRestarts, List<IncidentView> restarts) {
+            int maxRestarts, List<IncidentView> restarts, String unexpected) {
     }
 
     /** A restart (or the decision not to) with its evidence and, for an admitted request, the process's last output. Immutable. */
@@ -84,7 +84,7 @@ public class StatusResource {
                 : new SupervisorView(supervisor.state().code(), supervisor.pid(), Redaction.argv(supervisor.command()),
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
                         supervisor.restartsInWindow(), supervisor.maxRestarts(),
-                        supervisor.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList());
+                        supervisor.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), supervisor.unexpected());
         return new Status(version, watchers.ready(), decision.code(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);
     }

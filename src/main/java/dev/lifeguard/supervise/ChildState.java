@@ -1,8 +1,11 @@
 package dev.lifeguard.supervise;
 
-/** Where the wrapped child stands. */
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Where the supervised process stands. Legal moves are listed in {@link #next()}, which {@link RestartLoop} consults. */
 public enum ChildState {
-    /** Nothing is wrapped (Lifeguard runs without {@code -- command}). */
+    /** Nothing runs yet, or (sidecar mode) no process is found. */
     NONE("none"),
     /** The child runs. */
     RUNNING("running"),
@@ -23,5 +26,21 @@ public enum ChildState {
 
     public String code() {
         return code;
+    }
+
+    /** The states this one may move to. */
+    public Set<ChildState> next() {
+        return switch (this) {
+            case NONE -> EnumSet.of(RUNNING);
+            // Stopped by Lifeguard, or exited: restarted, out of budget, ended for good; or (sidecar) gone.
+            case RUNNING -> EnumSet.of(STOPPING, BACKING_OFF, CRASH_LOOP, EXITED, NONE);
+            case STOPPING -> EnumSet.of(BACKING_OFF, CRASH_LOOP, EXITED, NONE);
+            case BACKING_OFF, CRASH_LOOP -> EnumSet.of(RUNNING, EXITED);
+            case EXITED -> EnumSet.noneOf(ChildState.class);
+        };
+    }
+
+    public boolean canBecome(ChildState other) {
+        return next().contains(other);
     }
 }

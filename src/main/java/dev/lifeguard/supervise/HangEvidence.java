@@ -64,7 +64,8 @@ record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
         if (now.maxOpenFiles() > 0 && now.openFiles() >= now.maxOpenFiles() - 1) {
             return "out of file descriptors (" + now.openFiles() + " open, limit " + now.maxOpenFiles() + ")";
         }
-        if (cpu > 0.8 || now.state() == 'R') {
+        // A blocked process uses next to no CPU; a busy loop a whole core, less what a loaded machine leaves it.
+        if (cpu >= 0.5 || now.state() == 'R') {
             return "busy (burning CPU without answering: a busy loop or overload)";
         }
         return "blocked (asleep without answering: a deadlock or a wait on something that never comes)";

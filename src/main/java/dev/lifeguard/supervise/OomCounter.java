@@ -20,15 +20,21 @@ final class OomCounter {
     }
 
     static OomCounter detect() {
+        return detect(Path.of("/proc/self/cgroup"), Path.of("/sys/fs/cgroup"));
+    }
+
+    /** From a {@code /proc/<pid>/cgroup} file and the cgroup file system's mount point. */
+    static OomCounter detect(Path procCgroup, Path cgroupRoot) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            for (String line : Files.readAllLines(procCgroup)) {
                 // "0::/path" on cgroup v2; "4:memory:/path" (or "4:memory,other:/path") on v1.
                 String[] f = line.split(":", 3);
                 if (f.length < 3) {
                     continue;
                 }
-                Path file = f[0].equals("0") && f[1].isEmpty() ? Path.of("/sys/fs/cgroup" + f[2], "memory.events")
-                        : List.of(f[1].split(",")).contains("memory") ? Path.of("/sys/fs/cgroup/memory" + f[2], "memory.oom_control")
+                String path = f[2].startsWith("/") ? f[2].substring(1) : f[2];
+                Path file = f[0].equals("0") && f[1].isEmpty() ? cgroupRoot.resolve(path).resolve("memory.events")
+                        : List.of(f[1].split(",")).contains("memory") ? cgroupRoot.resolve("memory").resolve(path).resolve("memory.oom_control")
                         : null;
                 if (file != null && Files.isReadable(file)) {
                     return new OomCounter(Optional.of(file));

@@ -3,10 +3,7 @@ package dev.lifeguard.supervise;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,13 +12,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +30,6 @@ import dev.lifeguard.config.Executables;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.BudgetSpent;
-import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
@@ -64,17 +56,14 @@ public class Supervisor implements WatchListener {
     private static final int HISTORY = 50;
     /** How long after a (re)start the upstream is probed quickly until it is ready. */
     private static final Duration RECOVERY_WINDOW = Duration.ofSeconds(30);
-    private static final int EVIDENCE_LINES = 20;
 
     private final LifeguardConfig config;
     private final Watchers watchers;
     private final Clock clock;
     private final Instance<SupervisorListener> listeners;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lifeguard-supervisor");
-        t.setDaemon(true);
-        return t;
-    });
+    private final SupervisorThread thread = new SupervisorThread(this::failed);
+    /** The last task that failed on the supervisor thread, for the status; null when none has. */
+    private volatile String unexpected;
     private final Deque<Incident> history = new ArrayDeque<>();
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
     private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
@@ -82,23 +71,17 @@ public class Supervisor implements WatchListener {
     private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
 
     private SupervisionSpec spec;
-    private RestartPolicy policy;
-    private HangJudge hangJudge;
+    private RestartLoop loop;
+    private HangDetector hangs;
     private List<String> command = List.of();
     private List<String> launcher = List.of();
-    private volatile ChildState state = ChildState.NONE;
-    private volatile Child child;
+    private volatile ChildProcess child;
     private volatile ChildExit lastExit;
-    private volatile boolean judgedHung;
-    private volatile boolean shuttingDown;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
     private String lastRefusal;
-    /** The back-off's restart while one is pending (supervisor thread only): an operator's restart cancels it. */
+    /** The back-off's restart while one is pending (supervisor thread only): voided by an operator's restart. */
     private ScheduledFuture<?> pendingRestart;
-    /** When the current run of hang-like failures began, and the process as it was then (supervisor thread only). */
-    private Instant hangStartedAt;
-    private ProcSnapshot hangStartSnapshot;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
         this.config = config;
@@ -107,57 +90,33 @@ public class Supervisor implements WatchListener {
         this.listeners = listeners;
     }
 
-    /**
-     * The supervised process: our child (wrap mode, {@code process} set, output tailed) or one found in a shared PID
-     * namespace (sidecar mode, {@code process} null). The stop fields are written on the supervisor thread only.
-     */
-    private static final class Child {
-        final Process process;
-        final ProcessHandle handle;
-        final Instant started;
-        final LineTail out = OutputPump.newTail();
-        final LineTail err = OutputPump.newTail();
-        final long oomBefore;
-        final List<Thread> pumps = new ArrayList<>();
-        /** Whether the upstream has answered since this process started (supervisor thread only). */
-        boolean answered;
-        Cause stoppedFor;
-        String stopReason;
-        List<String> stopEvidence = List.of();
-        List<String> stopOutput = List.of();
-
-        Child(Process process, ProcessHandle handle, Instant started, long oomBefore) {
-            this.process = process;
-            this.handle = handle;
-            this.started = started;
-            this.oomBefore = oomBefore;
-        }
-
-        long pid() {
-            return handle.pid();
-        }
-
-        boolean own() {
-            return process != null;
-        }
-    }
-
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         try {
             spec = SupervisionSpec.from(config);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
-        policy = new RestartPolicy(spec);
-        hangJudge = new HangJudge(spec.hangAfter());
+        loop = new RestartLoop(spec);
+        hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
         if (spec.locatesProcess() && !DryRun.active()) {
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
             warnWithoutKill();
-            thread.execute(this::locate);
+            thread.execute("locate", this::locate);
         }
+    }
+
+    /** A task on the supervisor thread failed: said loudly, and kept for the status. */
+    private void failed(String what, Throwable e) {
+        unexpected = clock.instant() + ": the supervisor's " + what + " failed: " + e;
+        LOG.errorf(e, "[unexpected] the supervisor's %s failed (child state %s): %s; please report it", what, state().code(), e);
+    }
+
+    /** The last failure on the supervisor thread, or null: a bug to report, shown in the status. */
+    public String unexpected() {
+        return unexpected;
     }
 
     /** Starts supervising {@code command}; returns at once. */
@@ -174,7 +133,9 @@ public class Supervisor implements WatchListener {
                 String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
                 Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
                 spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
-        thread.execute(this::spawn);
+        List<String> forwarded = SignalForwarding.install(() -> child);
+        LOG.debugf("Forwarding SIG%s to the child", String.join(", SIG", forwarded));
+        thread.execute("spawn", this::spawn);
     }
 
     /**
@@ -232,8 +193,8 @@ public class Supervisor implements WatchListener {
 
     /** Sidecar mode: finds the upstream's process by pidfile or command line, unless it is known and alive. */
     private void locate() {
-        Child known = child;
-        if (known != null && known.handle.isAlive()) {
+        ChildProcess known = child;
+        if (known != null && known.alive()) {
             return;
         }
         if (known != null) {
@@ -243,19 +204,16 @@ public class Supervisor implements WatchListener {
         Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get(), spec.match(), this::refused)
                 : ProcessLocator.byCommandLine(spec.match().get());
         if (found.isEmpty()) {
-            if (known != null || state != ChildState.NONE) {
-                child = null;
-                state = ChildState.NONE;
-            }
+            child = null;
             return;
         }
-        Child c = new Child(null, found.get(), clock.instant(), -1);
+        ChildProcess c = ChildProcess.found(found.get(), clock.instant());
         child = c;
         lost = null;
-        state = ChildState.RUNNING;
-        hangJudge.reset();
+        loop.started();
+        hangs.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
-        c.handle.onExit().thenRun(() -> thread.execute(() -> lost(c)));
+        c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
     }
 
     /** Why a pidfile's process was not adopted: said once per reason (supervisor thread only). */
@@ -267,14 +225,14 @@ public class Supervisor implements WatchListener {
     }
 
     /** A process we found but did not start has ended: not ready at once; the kubelet restarts its container. */
-    private void lost(Child c) {
+    private void lost(ChildProcess c) {
         if (child != c) {
             return;
         }
         child = null;
-        state = ChildState.NONE;
+        loop.gone();
         String how = c.stopReason != null ? "stopped by Lifeguard: " + c.stopReason : "ended";
-        String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started, clock.instant()))
+        String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started(), clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
         record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
@@ -283,12 +241,12 @@ public class Supervisor implements WatchListener {
     }
 
     public ChildState state() {
-        return state;
+        return loop == null ? ChildState.NONE : loop.state();
     }
 
     /** Restarts spent of the budget in the window that ends now. */
     public int restartsInWindow() {
-        return policy == null ? 0 : policy.used(clock.instant());
+        return loop == null ? 0 : loop.restartsInWindow(clock.instant());
     }
 
     public int maxRestarts() {
@@ -297,8 +255,9 @@ public class Supervisor implements WatchListener {
 
     /** The child's PID, or -1. */
     public long pid() {
-        Child c = child;
-        return c == null || state == ChildState.BACKING_OFF || state == ChildState.CRASH_LOOP ? -1 : c.pid();
+        ChildProcess c = child;
+        ChildState s = state();
+        return c == null || s == ChildState.BACKING_OFF || s == ChildState.CRASH_LOOP ? -1 : c.pid();
     }
 
     public List<String> command() {
@@ -311,7 +270,7 @@ public class Supervisor implements WatchListener {
 
     /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
     public boolean upstreamDead() {
-        return judgedHung || state == ChildState.CRASH_LOOP;
+        return hangs.judgedHung() || state() == ChildState.CRASH_LOOP;
     }
 
     public synchronized List<Incident> history() {
@@ -325,16 +284,17 @@ public class Supervisor implements WatchListener {
 
     /** Restarts the child now, whatever its state; resets the back-off and the budget. */
     public void restartNow(String reason) {
-        thread.execute(() -> {
-            if (!supervising() || shuttingDown) {
+        thread.execute("operator's restart", () -> {
+            if (!supervising()) {
                 return;
             }
-            policy.reset();
+            ChildProcess c = child;
+            RestartLoop.Operator asked = loop.requested(c != null && c.alive());
             cancelPendingRestart();
-            Child c = child;
-            if (c != null && c.handle.isAlive()) {
-                stop(c, Cause.RESTART_REQUESTED, reason, List.of());
-            } else if (wrapping()) {
+            if (asked == RestartLoop.Operator.STOP) {
+                loop.stopping();
+                c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
+            } else if (asked == RestartLoop.Operator.START_NOW && wrapping()) {
                 spawn();
             }
         });
@@ -348,150 +308,84 @@ public class Supervisor implements WatchListener {
     }
 
     private void spawn() {
-        pendingRestart = null;
-        Child current = child;
-        if (shuttingDown || current != null && current.handle.isAlive()) {
+        if (loop.shuttingDown()) {
             return;
         }
-        List<String> argv = new ArrayList<>(launcher);
-        argv.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.INHERIT);
-        Path fifos = null;
-        ChildOutput out = null;
-        ChildOutput err = null;
+        ChildProcess c;
         try {
-            fifos = Files.createTempDirectory("lifeguard-child-");
-            out = ChildOutput.fifo(fifos, "stdout");
-            err = ChildOutput.fifo(fifos, "stderr");
-        } catch (IOException e) {
-            LOG.debugf("no temporary directory for FIFOs (%s): the child's output goes through Java's process pipes", e.getMessage());
-        }
-        if (out != null) {
-            out.openForReading();
-            builder.redirectOutput(out.file());
-        }
-        if (err != null) {
-            err.openForReading();
-            builder.redirectError(err.file());
-        }
-        Process process;
-        ReadableByteChannel outChannel;
-        ReadableByteChannel errChannel;
-        try {
-            process = builder.start();
-            outChannel = out != null ? out.channel() : ChildOutput.of(process.getInputStream());
-            errChannel = err != null ? err.channel() : ChildOutput.of(process.getErrorStream());
-        } catch (IOException e) {
-            // Only the launcher can fail here; the command itself failing shows as exit status 126/127.
-            LOG.errorf("Cannot start %s: %s", String.join(" ", argv), e.getMessage());
-            for (ChildOutput o : new ChildOutput[] { out, err }) {
-                if (o != null) {
-                    o.abandon();
-                }
-            }
+            c = ChildProcess.launch(launcher, command, clock.instant(), oom.read().orElse(-1), stdout, stderr);
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("Cannot start %s: %s", String.join(" ", launcher) + " " + String.join(" ", command), e);
             Quarkus.asyncExit(127);
             return;
-        } finally {
-            if (fifos != null) {
-                fifos.toFile().delete();
-            }
         }
-        Child c = new Child(process, process.toHandle(), clock.instant(), oom.read().orElse(-1));
-        c.pumps.add(pump("child-stdout", outChannel, stdout, c.out));
-        c.pumps.add(pump("child-stderr", errChannel, stderr, c.err));
+        loop.started();
         child = c;
-        state = ChildState.RUNNING;
-        judgedHung = false;
-        hangJudge.reset();
-        hangStartedAt = null;
-        LOG.infof("Started process %d: %s", process.pid(), String.join(" ", command));
+        hangs.reset();
+        LOG.infof("Started process %d: %s", c.pid(), String.join(" ", command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
-        process.onExit().thenRun(() -> thread.execute(() -> exited(c)));
+        c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 
-    private static Thread pump(String name, ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
-        Thread t = new Thread(new OutputPump(from, to, tail), name);
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private void exited(Child c) {
+    private void exited(ChildProcess c) {
         if (c != child) {
             // Only the current child's exit decides anything; an older one's was decided when it was replaced.
             return;
         }
-        OptionalLong oomNow = oom.read();
-        long oomKills = c.oomBefore < 0 || oomNow.isEmpty() ? -1 : oomNow.getAsLong() - c.oomBefore;
         Instant at = clock.instant();
-        int status = c.process.exitValue();
-        ChildExit exit = new ChildExit(c.pid(), status, at, Duration.between(c.started, at), oomKills, c.stoppedFor, c.stopReason,
-                List.of(), List.of());
-        if (!shuttingDown) {
+        long oomNow = oom.read().orElse(-1);
+        if (!loop.shuttingDown()) {
             // Not ready first: the output can wait a moment, traffic cannot.
-            watchers.upstreamWatcher().fail(SupervisionEvent.of(exit.cause(), exit.describe(), exit.at()));
+            ChildExit first = c.exit(at, oomNow, false);
+            watchers.upstreamWatcher().fail(SupervisionEvent.of(first.cause(), first.describe(), at));
         }
-        // The last words of a dying process are the best evidence: let the pumps drain them.
-        for (Thread pump : c.pumps) {
-            try {
-                pump.join(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        exit = new ChildExit(exit.pid(), status, at, exit.ran(), oomKills, c.stoppedFor, c.stopReason,
-                c.out.last(EVIDENCE_LINES), c.err.last(EVIDENCE_LINES));
+        // What it left running holds its output open and would keep the port: end it before anything else.
+        List<String> leftovers = c.endLeftovers(spec.grace());
+        c.drainOutput();
+        ChildExit exit = c.exit(at, oomNow, true);
         lastExit = exit;
         Cause cause = exit.cause();
-        if (shuttingDown) {
-            state = ChildState.EXITED;
+        RestartLoop.Next next = loop.exited(exit, c.answered);
+        if (next.kind() == RestartLoop.Next.Kind.END && loop.shuttingDown()) {
             LOG.infof("The child %s", exit.describe());
             endedForGood.complete(exit.status());
             return;
         }
-        List<String> evidence = c.stopEvidence;
-        List<String> output = output(c, exit);
-        // 126 and 127 are the shell's "not executable" and "not found": a restart cannot fix a command that never ran.
-        boolean neverRan = (exit.status() == 126 || exit.status() == 127) && !c.answered && exit.stoppedFor() == null;
-        if (neverRan || spec.policy() == RestartPolicyKind.NEVER
-                || spec.policy() == RestartPolicyKind.ON_FAILURE && exit.clean() && exit.stoppedFor() == null) {
-            state = ChildState.EXITED;
-            String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
-                    + exit.status() : "restart policy " + spec.policy() + ": not restarting";
-            record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why,
-                    neverRan ? "Fix the command after -- (its last lines are in the evidence): install the program or correct its name or path." : cause.advice(),
-                    evidence, output, -1));
-            endedForGood.complete(exit.status());
-            Quarkus.asyncExit(exit.status());
-            return;
-        }
-        Optional<Duration> delay = policy.onDeath(exit.at());
-        if (delay.isEmpty()) {
-            state = ChildState.CRASH_LOOP;
-            boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
-            String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
-                    + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
-                            : "not restarting until an operator's restart");
-            record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
-            watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
-            if (leave) {
+        List<String> evidence = new ArrayList<>(c.stopEvidence);
+        evidence.addAll(leftovers);
+        List<String> output = c.output(exit);
+        switch (next.kind()) {
+            case NEVER_RAN, END -> {
+                boolean neverRan = next.kind() == RestartLoop.Next.Kind.NEVER_RAN;
+                String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
+                        + exit.status() : "restart policy " + spec.policy().name().toLowerCase().replace('_', '-') + ": not restarting";
+                record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
+                        ? "Fix the command after -- (its last lines are in the output): install the program or correct its name or path."
+                        : cause.advice(), evidence, output, -1));
                 endedForGood.complete(exit.status());
                 Quarkus.asyncExit(exit.status());
             }
-            return;
+            case CRASH_LOOP -> {
+                boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
+                String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
+                        + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
+                                : "not restarting until an operator's restart");
+                record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
+                watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
+                if (leave) {
+                    endedForGood.complete(exit.status());
+                    Quarkus.asyncExit(exit.status());
+                }
+            }
+            case RESTART -> {
+                record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
+                pendingRestart = thread.schedule("restart", () -> {
+                    if (loop.due(next.restart())) {
+                        spawn();
+                    }
+                }, next.delay());
+            }
         }
-        state = ChildState.BACKING_OFF;
-        // A restart an operator asked for is not a failure: no back-off.
-        long restartIn = exit.stoppedFor() == Cause.RESTART_REQUESTED ? 0 : delay.get().toMillis();
-        record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, restartIn));
-        pendingRestart = thread.schedule(this::spawn, restartIn, TimeUnit.MILLISECONDS);
-    }
-
-    private static List<String> output(Child c, ChildExit exit) {
-        List<String> lines = new ArrayList<>(c.stopOutput);
-        exit.lastStderr().forEach(l -> lines.add("stderr: " + l));
-        exit.lastStdout().forEach(l -> lines.add("stdout: " + l));
-        return lines;
     }
 
     private synchronized void record(Incident incident) {
@@ -511,7 +405,7 @@ public class Supervisor implements WatchListener {
 
     /** Explains a failed upstream probe with what the supervisor knows, if anything; runs on the watcher's event loop. */
     private Optional<SupervisionEvent> diagnose(ProbeResult failed) {
-        ChildState s = state;
+        ChildState s = state();
         ChildExit exit = lastExit;
         if (s == ChildState.CRASH_LOOP && exit != null) {
             return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice(), failed.at()));
@@ -523,7 +417,7 @@ public class Supervisor implements WatchListener {
         if (gone != null) {
             return Optional.of(gone);
         }
-        Child c = child;
+        ChildProcess c = child;
         if (s == ChildState.RUNNING && c != null) {
             Optional<Character> procState = ProcSnapshot.state(c.pid());
             if (procState.isPresent() && ProcSnapshot.stopped(procState.get())) {
@@ -545,11 +439,11 @@ public class Supervisor implements WatchListener {
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
     @Override
     public void probed(Verdict verdict) {
-        if (!verdict.spec().isUpstream() || hangJudge == null) {
+        if (!verdict.spec().isUpstream() || hangs == null) {
             return;
         }
         ProbeResult last = verdict.last();
-        thread.execute(() -> judge(last, verdict));
+        thread.execute("judge", () -> judge(last, verdict));
     }
 
     /** Without a child, only judges (for {@code /lifeguard/upstream/live}); with one, also acts. */
@@ -557,82 +451,22 @@ public class Supervisor implements WatchListener {
         if (spec.locatesProcess()) {
             locate();
         }
-        Child c = child;
-        boolean acting = c != null && state == ChildState.RUNNING && !last.at().isBefore(c.started);
+        ChildProcess c = child;
+        boolean acting = c != null && state() == ChildState.RUNNING && !last.at().isBefore(c.started());
         if (wrapping() && !acting) {
             return;
         }
-        hangJudge.observe(last, acting);
         if (acting && last.ok()) {
             c.answered = true;
         }
         if (verdict.ready()) {
-            policy.healthy(verdict.since(), last.at());
+            loop.healthy(verdict.since(), last.at());
         }
-        Instant since = hangJudge.failingSince();
-        boolean hung = hangJudge.hung(last.at());
-        if (!acting) {
-            if (hung && !judgedHung) {
-                LOG.warnf("upstream judged hung: its probe failed (%s) for %s; /lifeguard/upstream/live answers 503", last.cause().code(),
-                        Durations.elapsed(Duration.between(since, last.at())));
-            } else if (!hung && judgedHung) {
-                LOG.infof("upstream no longer hung: /lifeguard/upstream/live answers 200");
-            }
-            judgedHung = hung;
-            return;
-        }
-        if (since == null) {
-            hangStartedAt = null;
-            if (!wrapping()) {
-                judgedHung = false;
-            }
-            return;
-        }
-        if (!since.equals(hangStartedAt)) {
-            hangStartedAt = since;
-            hangStartSnapshot = ProcSnapshot.of(c.pid()).orElse(null);
-        }
-        if (hung) {
-            judgedHung = true;
-            killHung(c, last, Duration.between(since, last.at()));
-        }
-    }
-
-    private void killHung(Child c, ProbeResult last, Duration failingFor) {
-        HangEvidence evidence = HangEvidence.gather(c.handle, hangStartSnapshot, spec.threadDump(), c.own() ? c.out : null);
-        String why = "process " + c.pid() + " is " + evidence.kind() + " and has not answered for " + Durations.elapsed(failingFor)
-                + " (last probe: " + last.cause().code() + ")";
-        List<String> lines = evidence.lines();
-        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", lines));
-        c.stopOutput = evidence.threadDump().stream().map(l -> "thread dump: " + l).toList();
-        stop(c, Cause.HUNG, why, lines);
-    }
-
-    /** SIGTERM to the child's group (and SIGCONT, so a stopped child can act on it), the grace, then SIGKILL. */
-    private void stop(Child c, Cause stopFor, String reason, List<String> evidence) {
-        if (c.stoppedFor == null) {
-            c.stoppedFor = stopFor;
-            c.stopReason = reason;
-            c.stopEvidence = List.copyOf(evidence);
-        }
-        state = ChildState.STOPPING;
-        boolean group = c.own() && launcher.contains("setsid");
-        LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", c.pid(), reason, Durations.exact(spec.grace()));
-        if (!Signals.send("TERM", c.handle, group)) {
-            c.handle.destroy();
-        }
-        Signals.send("CONT", c.handle, group);
-        try {
-            c.handle.onExit().get(spec.grace().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warnf("Process %d ignored SIGTERM for %s: SIGKILL", c.pid(), Durations.exact(spec.grace()));
-            if (!Signals.send("KILL", c.handle, group)) {
-                c.handle.descendants().forEach(ProcessHandle::destroyForcibly);
-                c.handle.destroyForcibly();
-            }
-        } catch (Exception e) {
-            Thread.currentThread().interrupt();
-        }
+        hangs.observe(last, acting ? c : null).ifPresent(hang -> {
+            loop.stopping();
+            c.stopOutput = hang.threadDump().stream().map(l -> "thread dump: " + l).toList();
+            c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
+        });
     }
 
     /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */
@@ -640,19 +474,25 @@ public class Supervisor implements WatchListener {
         if (!wrapping()) {
             return;
         }
-        shuttingDown = true;
-        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
-            Child c = child;
-            if (c != null && c.process.isAlive()) {
-                stop(c, null, "Lifeguard is shutting down", List.of());
+        CompletableFuture<Void> done = thread.submit("shutdown", () -> {
+            loop.shutdown();
+            cancelPendingRestart();
+            ChildProcess c = child;
+            if (c != null && c.alive()) {
+                loop.stopping();
+                c.stop(null, "Lifeguard is shutting down", List.of(), spec.grace());
             }
-        }, thread);
-        try {
-            done.get(spec == null ? 30_000 : spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            Child c = child;
             if (c != null) {
-                c.process.onExit().get(5, TimeUnit.SECONDS);
-                endedForGood.complete(c.process.exitValue());
+                c.endLeftovers(spec.grace());
+            }
+            return null;
+        });
+        try {
+            done.get(spec == null ? 30_000 : 2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            ChildProcess c = child;
+            if (c != null) {
+                c.onExit().get(5, TimeUnit.SECONDS);
+                endedForGood.complete(c.exit(clock.instant(), -1, false).status());
             }
         } catch (Exception e) {
             LOG.warnf("The child did not end in time: %s", e.toString());

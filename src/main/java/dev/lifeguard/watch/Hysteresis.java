@@ -34,6 +34,9 @@ final class Hysteresis {
                 target = State.NOT_READY;
             }
         }
+        if (target != state && !state.canBecome(target)) {
+            throw new IllegalStateException(spec.name() + " cannot move from " + state.code() + " to " + target.code());
+        }
         // A not-ready check keeps naming its latest failure; a ready one names none.
         Cause cause = target == State.READY ? Cause.OK : result.ok() ? current.cause() : result.cause();
         Instant since = target == state ? current.since() : result.at();

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import java.util.function.Consumer;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +22,7 @@ import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.probe.Probe;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServerStart;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -38,6 +41,7 @@ public class Watchers {
     private final Instance<WatchListener> listeners;
     private final TransitionLog history = new TransitionLog(HISTORY);
     private volatile List<CheckWatcher> watchers = List.of();
+    private volatile boolean stopping;
 
     Watchers(LifeguardConfig config, Vertx vertx, Clock clock, Instance<WatchListener> listeners) {
         this.config = config;
@@ -80,6 +84,7 @@ public class Watchers {
     /** Also when start-up failed (no ShutdownEvent then): no probe may call into a container that is gone. */
     @PreDestroy
     void stop() {
+        stopping = true;
         watchers.forEach(CheckWatcher::stop);
     }
 
@@ -121,22 +126,40 @@ public class Watchers {
         return history.entries();
     }
 
-    private static WatchListener fanOut(List<WatchListener> all) {
+    /**
+     * One listener that tells them all. The beans themselves, not their client proxies: a probe that finishes while the
+     * container shuts down must not reach for it. A listener that throws is logged and the others are still told; the
+     * schedule never dies of it.
+     */
+    private WatchListener fanOut(List<WatchListener> all) {
+        List<WatchListener> targets = all.stream().map(ClientProxy::unwrap).toList();
         return new WatchListener() {
             @Override
             public void updated(Verdict verdict) {
-                all.forEach(l -> l.updated(verdict));
+                tell(targets, l -> l.updated(verdict));
             }
 
             @Override
             public void probed(Verdict verdict) {
-                all.forEach(l -> l.probed(verdict));
+                tell(targets, l -> l.probed(verdict));
             }
 
             @Override
             public void transitioned(Transition transition) {
-                all.forEach(l -> l.transitioned(transition));
+                tell(targets, l -> l.transitioned(transition));
             }
         };
+    }
+
+    private void tell(List<WatchListener> targets, Consumer<WatchListener> call) {
+        for (WatchListener l : targets) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.errorf(e, "[unexpected] %s failed on a verdict; the watch goes on", l.getClass().getSimpleName());
+                }
+            }
+        }
     }
 }

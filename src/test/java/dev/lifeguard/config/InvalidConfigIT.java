@@ -140,7 +140,7 @@ class InvalidConfigIT {
 
     @Test
     void warnsAboutAnUnknownEnvironmentVariableAndStarts() throws Exception {
-        String output = startedOutput(Map.of("LIFEGUARD_UPSTREAM_INTERVALL", "2s", "LIFEGUARD_CHECKS_DB_URL", "tcp://127.0.0.1:1",
+        String output = startedOutput("Watching db: ", Map.of("LIFEGUARD_UPSTREAM_INTERVALL", "2s", "LIFEGUARD_CHECKS_DB_URL", "tcp://127.0.0.1:1",
                 "LIFEGUARD_CHECKS_MY_DB_URL", "tcp://127.0.0.1:2"));
         List<String> warnings = output.lines().filter(l -> l.contains("WARN") && l.contains("LIFEGUARD_UPSTREAM_INTERVALL")).toList();
         assertEquals(1, warnings.size(), output);
@@ -150,11 +150,8 @@ class InvalidConfigIT {
         assertThat(output, allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
     }
 
-    /**
-     * Starts the agent, returns its output up to the line saying it watches the check {@code db}, and ends it. The
-     * checks start (and say so) once the port is open, on an asynchronous event: "Watching" may follow "Listening on".
-     */
-    private static String startedOutput(Map<String, String> env, String... properties) throws Exception {
+    /** Starts the agent, returns its output up to the first line that contains {@code until}, and ends it. */
+    private static String startedOutput(String until, Map<String, String> env, String... properties) throws Exception {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
         props.addAll(List.of(properties));
         Process p = Agent.command(props, env).start();
@@ -164,7 +161,7 @@ class InvalidConfigIT {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                     for (String line = r.readLine(); line != null; line = r.readLine()) {
                         out.append(line).append('\n');
-                        if (line.contains("Watching db:")) {
+                        if (line.contains(until)) {
                             return true;
                         }
                     }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -148,9 +149,20 @@ class SidecarIT {
             agent.http().get("/lifeguard/upstream/live").then().statusCode(200);
             agent.http().baseUri("http://127.0.0.1").port(port).get("/deadlock").then().statusCode(200);
             // Readiness drains first; liveness fails only once the hang window has passed.
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(503));
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/lifeguard/upstream/live").then().statusCode(503)
-                    .body("cause", equalTo("response_timeout")));
+            AtomicLong readyDown = new AtomicLong();
+            AtomicLong liveDown = new AtomicLong();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(() -> {
+                long now = System.nanoTime();
+                if (readyDown.get() == 0 && agent.http().get("/q/health/ready").statusCode() == 503) {
+                    readyDown.set(now);
+                }
+                if (liveDown.get() == 0 && agent.http().get("/lifeguard/upstream/live").statusCode() == 503) {
+                    liveDown.set(now);
+                }
+                return liveDown.get() != 0;
+            });
+            assertThat("readiness went down before liveness", readyDown.get() != 0 && readyDown.get() <= liveDown.get(), equalTo(true));
+            agent.http().get("/lifeguard/upstream/live").then().statusCode(503).body("cause", equalTo("response_timeout"));
             assertThat(upstream.isAlive(), equalTo(true));
             // What the kubelet would do: restart it.
             upstream.destroyForcibly().waitFor();

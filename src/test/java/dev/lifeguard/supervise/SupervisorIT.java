@@ -162,6 +162,21 @@ class SupervisorIT {
     }
 
     @Test
+    void forwardsHupUsr1AndWinchToTheChildAndKeepsRunning() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port),
+                List.of("sh", "-c", "for s in HUP USR1 WINCH; do trap \"echo child got $s\" $s; done; echo child started; "
+                        + "while :; do sleep 0.05; done"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child started")));
+            for (String signal : List.of("HUP", "USR1", "WINCH")) {
+                WrappedAgent.signal(signal, agent.pid());
+                await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child got " + signal)));
+            }
+            assertThat(agent.process().isAlive(), is(true));
+        }
+    }
+
+    @Test
     void sendsSigkillAfterTheGraceWhenTheChildIgnoresSigterm() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
@@ -184,6 +199,40 @@ class SupervisorIT {
             WrappedAgent.signal("TERM", agent.pid());
             assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
             assertEquals(7, agent.process().exitValue());
+            assertThat(agent.stdout(), containsString("child got SIGTERM"));
+        }
+    }
+
+    @Test
+    void restartPolicyNeverEndsWithTheChildAndItsStatus() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.policy", "never"), List.of("sh", "-c", "echo bye; exit 4"))) {
+            assertThat(agent.process().waitFor(30, TimeUnit.SECONDS), is(true));
+            assertEquals(4, agent.process().exitValue());
+            assertThat(agent.stdout(), allOf(containsString("[crashed]"), containsString("restart policy never: not restarting")));
+        }
+    }
+
+    @Test
+    void restartPolicyOnFailureEndsWithACleanExitNamedExited() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.policy", "on-failure"), List.of("sh", "-c", "exit 0"))) {
+            assertThat(agent.process().waitFor(30, TimeUnit.SECONDS), is(true));
+            assertEquals(0, agent.process().exitValue());
+            assertThat(agent.stdout(), containsString("exited with status 0"));
+            assertEquals(1, agent.stdout().split("Started process", -1).length - 1);
+        }
+    }
+
+    @Test
+    void sigintStopsTheChildGracefullyLikeSigterm() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port),
+                List.of("sh", "-c", "trap 'echo child got SIGTERM; exit 9' TERM; echo child started; while :; do sleep 0.05; done"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("child started")));
+            WrappedAgent.signal("INT", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            assertEquals(9, agent.process().exitValue());
             assertThat(agent.stdout(), containsString("child got SIGTERM"));
         }
     }
@@ -278,6 +327,39 @@ class SupervisorIT {
             await().during(Duration.ofSeconds(4)).atMost(WAIT)
                     .untilAsserted(() -> assertEquals(2, agent.stdout().split("Started process", -1).length - 1, agent.stdout()));
         }
+    }
+
+    @Test
+    void nothingTheCommandStartedOutlivesLifeguardsStopEvenInAnotherSessionIgnoringSigterm() throws Exception {
+        String escapee = "301." + System.nanoTime() % 1_000_000;
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.grace", "1s"),
+                List.of("sh", "-c", "(trap '' TERM; exec setsid sleep " + escapee + ") & echo started; wait"))) {
+            await().atMost(WAIT).until(() -> !running(escapee).isEmpty());
+            WrappedAgent.signal("TERM", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(List.of(), running(escapee), agent.stdout()));
+        } finally {
+            running(escapee).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void whatAnExitedChildLeftRunningIsKilledAndNamedBeforeTheRestart() throws Exception {
+        String escapee = "302." + System.nanoTime() % 1_000_000;
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.backoff", "1s", "lifeguard.restart.max-restarts", "1"),
+                List.of("sh", "-c", "setsid sleep " + escapee + " & exit 3"))) {
+            JsonPath status = awaitRestart(agent, "crashed");
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(allOf(containsString("left running"), containsString("sleep " + escapee))));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(List.of(), running(escapee)));
+        } finally {
+            running(escapee).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static List<ProcessHandle> running(String argument) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().arguments().map(a -> List.of(a).contains(argument)).orElse(false)).toList();
     }
 
     @Test

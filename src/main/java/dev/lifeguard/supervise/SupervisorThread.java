@@ -1,0 +1,75 @@
+package dev.lifeguard.supervise;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * The one thread every supervision decision runs on, so decisions never race. An executor wraps tasks in futures and
+ * drops what they throw: here every task is guarded, and a failure is reported (logged at ERROR, shown in the status)
+ * while the tasks after it still run. The thread is a daemon and lives as long as Lifeguard, which matters: the
+ * child's parent-death signal is tied to the thread that started it. Thread-safe.
+ */
+final class SupervisorThread {
+
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lifeguard-supervisor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final BiConsumer<String, Throwable> onFailure;
+
+    /** @param onFailure told what failed (a short name of the task) and why, on this thread */
+    SupervisorThread(BiConsumer<String, Throwable> onFailure) {
+        this.onFailure = onFailure;
+    }
+
+    void execute(String what, Runnable task) {
+        executor.execute(guarded(what, task));
+    }
+
+    ScheduledFuture<?> schedule(String what, Runnable task, Duration delay) {
+        return executor.schedule(guarded(what, task), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs {@code task} and completes with its result, or exceptionally after reporting the failure. */
+    <T> CompletableFuture<T> submit(String what, Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                report(what, e);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    void shutdownNow() {
+        executor.shutdownNow();
+    }
+
+    private Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                report(what, e);
+            }
+        };
+    }
+
+    private void report(String what, Throwable e) {
+        try {
+            onFailure.accept(what, e);
+        } catch (RuntimeException ignored) {
+            // the report itself failed: nothing more can be said
+        }
+    }
+}
