@@ -2,7 +2,13 @@ package dev.lifeguard.config;
 
 import java.util.Optional;
 
-/** Who may use {@code /lifeguard/admin/*}: holders of a bearer token; with no token configured, nobody. */
+import io.smallrye.config.WithDefault;
+
+/**
+ * Who may use {@code /lifeguard/admin/*} and read what the process wrote on {@code /lifeguard/status}: holders of the
+ * bearer token, and requests from loopback unless {@code loopback-trusted} is false. Values are text parsed by
+ * {@link AdminSpec}.
+ */
 public interface AdminConfig {
 
     /** The bearer token; prefer {@code token-file} so it stays out of the environment. */
@@ -10,4 +16,8 @@ public interface AdminConfig {
 
     /** A file holding the token (e.g. a mounted Kubernetes Secret); surrounding whitespace is ignored. */
     Optional<String> tokenFile();
+
+    /** Whether a request from 127.0.0.0/8 or ::1 (kubectl port-forward, a shell in the pod) needs no token. */
+    @WithDefault("true")
+    String loopbackTrusted();
 }

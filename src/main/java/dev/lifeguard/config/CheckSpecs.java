@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns the raw {@link LifeguardConfig} into validated {@link CheckSpec}s, or fails naming the key and the fix. */
 public final class CheckSpecs {
@@ -66,24 +68,26 @@ public final class CheckSpecs {
 
     private static Target url(String prefix, String text, ProbeConfig c) {
         String key = prefix + "url";
+        String shown = Redaction.url(text);
         String example = "write e.g. http://127.0.0.1:8080/health, https://127.0.0.1:8443/ or tcp://127.0.0.1:5432";
         URI uri;
         try {
             uri = new URI(text.strip());
         } catch (URISyntaxException e) {
-            throw new InvalidConfigException(key, "'" + text + "' is not a valid URL (" + e.getReason() + ")", example);
+            throw new InvalidConfigException(key, "'" + shown + "' is not a valid URL (" + e.getReason() + ")", example);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!List.of("http", "https", "tcp").contains(scheme)) {
-            throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + text + "' has no scheme" : "unknown scheme '" + scheme + "'",
+            throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + shown + "' has no scheme" : "unknown scheme '" + scheme + "'",
                     "use http, https or tcp; " + example);
         }
+        portInRange(key, uri, shown, scheme);
         if (uri.getHost() == null) {
-            throw new InvalidConfigException(key, "'" + text + "' has no host", example);
+            throw new InvalidConfigException(key, "'" + shown + "' has no host", example);
         }
         if ("tcp".equals(scheme)) {
             if (uri.getPort() == -1) {
-                throw new InvalidConfigException(key, "'" + text + "' has no port", "write tcp://host:port, e.g. tcp://127.0.0.1:5432");
+                throw new InvalidConfigException(key, "'" + shown + "' has no port", "write tcp://host:port, e.g. tcp://127.0.0.1:5432");
             }
             return new Target.Tcp(uri.getHost(), uri.getPort());
         }
@@ -101,6 +105,23 @@ public final class CheckSpecs {
         boolean skipVerify = ConfigValues.bool(prefix + "tls.skip-verify", c.tls().skipVerify());
         return new Target.Http(uri, c.hostHeader(), status, c.expectBody().filter(s -> !s.isEmpty()), caFile, skipVerify);
     }
+
+    /** Java's URI accepts any number of digits as a port, and reads a negative or overflowing one as no host at all. */
+    private static void portInRange(String key, URI uri, String shown, String scheme) {
+        String port = null;
+        if (uri.getPort() != -1) {
+            port = Integer.toString(uri.getPort());
+        } else if (uri.getHost() == null && uri.getRawAuthority() != null) {
+            Matcher m = AUTHORITY_PORT.matcher(uri.getRawAuthority());
+            port = m.find() ? m.group(1) : null;
+        }
+        if (port != null && !(port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535)) {
+            throw new InvalidConfigException(key, "the port " + port + " in '" + shown + "' is outside 1 to 65535",
+                    "write e.g. " + ("tcp".equals(scheme) ? "tcp://127.0.0.1:5432" : scheme + "://127.0.0.1:8080/health") + ", with the port the service listens on");
+        }
+    }
+
+    private static final Pattern AUTHORITY_PORT = Pattern.compile(":(-?\\d+)$");
 
     private static Target exec(String key, List<String> argv) {
         if (argv.isEmpty() || argv.get(0).isBlank()) {

@@ -41,7 +41,7 @@ public final class Settings {
     static final List<String> OTHER_KEYS = List.of("lifeguard.restart.policy", "lifeguard.restart.grace", "lifeguard.restart.hang-after",
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.process.match", "lifeguard.process.pidfile",
-            "lifeguard.admin.token", "lifeguard.admin.token-file");
+            "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted");
 
     private static final String MASK = "****";
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");
@@ -147,7 +147,7 @@ public final class Settings {
             String key = unknown.firstKey();
             String[] valueAndOrigin = unknown.get(key).split("\u0000", 2);
             Optional<String> closest = closest(key, candidates(key, checkNames));
-            String value = secret(key) || closest.filter(Settings::secret).isPresent() ? MASK : "'" + valueAndOrigin[0] + "'";
+            String value = secret(key) || closest.filter(Settings::secret).isPresent() ? MASK : "'" + shown(valueAndOrigin[0]) + "'";
             String more = unknown.size() == 1 ? "" : "; also unknown: " + String.join(", ", unknown.tailMap(key, false).keySet());
             throw new InvalidConfigException(key, "unknown key (value " + value + ", " + valueAndOrigin[1] + more + ")",
                     closest.map(k -> "did you mean " + k + "?").orElse("Lifeguard's keys are lifeguard.upstream.*, lifeguard.checks.<name>.*, "
@@ -174,6 +174,11 @@ public final class Settings {
 
     private static final Pattern SOURCE_FILE = Pattern.compile("\\w*ConfigSource\\[source=(.*)]");
 
+    /** A value as a message may print it: as a comma-separated argv and URLs, masked ({@link Redaction}). */
+    private static String shown(String value) {
+        return String.join(",", Redaction.argv(List.of(value.split(",", -1))));
+    }
+
     private static boolean secret(String key) {
         return SECRET_NAME.matcher(key).matches();
     }
@@ -193,7 +198,7 @@ public final class Settings {
         Matcher m = CHECK_ENV.matcher(upper);
         if (m.matches() && m.group(1).contains("_")) {
             String check = m.group(1).toLowerCase(Locale.ROOT);
-            return name + "=" + (secret(upper) ? MASK : value) + " is not a Lifeguard setting and is ignored; "
+            return name + "=" + (secret(upper) ? MASK : shown(value)) + " is not a Lifeguard setting and is ignored; "
                     + "a check name in an environment variable must be letters and digits (LIFEGUARD_CHECKS_"
                     + m.group(1).replace("_", "") + "_" + m.group(2) + "), or name the check in a properties file or with -D ("
                     + CHECKS + check.replace('_', '-') + "." + CHECK_KEYS.stream().filter(k -> envName(k).equals(m.group(2))).findFirst().orElseThrow()
@@ -205,7 +210,7 @@ public final class Settings {
             names.add((rest.contains("_") ? rest.substring(0, rest.indexOf('_')) : rest).toLowerCase(Locale.ROOT));
         }
         Optional<String> closest = closest(upper, keys(names).stream().map(Settings::envName).toList());
-        String head = name + "=" + (secret(upper) || closest.filter(Settings::secret).isPresent() ? MASK : value)
+        String head = name + "=" + (secret(upper) || closest.filter(Settings::secret).isPresent() ? MASK : shown(value))
                 + " is not a Lifeguard setting and is ignored; ";
         return head + closest.map(k -> "did you mean " + k + "?")
                 .orElse("Lifeguard's variables start with LIFEGUARD_UPSTREAM_, LIFEGUARD_CHECKS_<NAME>_, LIFEGUARD_RESTART_, "
@@ -252,14 +257,14 @@ public final class Settings {
 
     /**
      * The effective settings, one {@code key=value} line for every key Lifeguard reads that has a value (defaults and
-     * named checks included) in the order of {@link #keys}: the admin token masked, and URLs masked as the start-up
-     * log masks them (user info and secret-looking query values).
+     * named checks included) in the order of {@link #keys}: the admin token masked, and URLs and exec commands masked as
+     * the start-up log masks them ({@link Redaction}: user info, secret-looking query values and arguments).
      */
     public static List<String> effective(Config config) {
         List<String> lines = new ArrayList<>();
         for (String key : keys(checkNames(config))) {
             Optional<String> value = key.endsWith(".exec")
-                    ? config.getOptionalValues(key, String.class).map(argv -> argv.stream().map(a -> a.replace(",", "\\,"))
+                    ? config.getOptionalValues(key, String.class).map(argv -> Redaction.argv(argv).stream().map(a -> a.replace(",", "\\,"))
                             .collect(Collectors.joining(",")))
                     : config.getOptionalValue(key, String.class);
             value.ifPresent(v -> lines.add(key + "=" + masked(key, v)));
@@ -271,6 +276,6 @@ public final class Settings {
         if (key.equals("lifeguard.admin.token")) {
             return MASK;
         }
-        return key.endsWith(".url") ? Target.Http.redacted(value) : value;
+        return key.endsWith(".url") ? Redaction.url(value) : value;
     }
 }

@@ -1,7 +1,5 @@
 package dev.lifeguard.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -46,7 +44,7 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
                     + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
         }
         return new SupervisionSpec(policy, grace, hangAfter, backoff, backoffMax, resetAfter,
-                maxRestarts, whenBudgetSpent, window, threadDump, token(config.admin()), process.pidfile().map(Path::of), match);
+                maxRestarts, whenBudgetSpent, window, threadDump, AdminSpec.from(config).token(), process.pidfile().map(Path::of), match);
     }
 
     private static Duration positive(String key, String text, String example) {
@@ -58,27 +56,5 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
     /** Whether Lifeguard should look for the upstream's process (sidecar mode). */
     public boolean locatesProcess() {
         return pidfile.isPresent() || match.isPresent();
-    }
-
-    private static Optional<String> token(AdminConfig admin) {
-        if (admin.token().isPresent() && admin.tokenFile().isPresent()) {
-            throw new InvalidConfigException("lifeguard.admin.token-file", "both lifeguard.admin.token and lifeguard.admin.token-file are set",
-                    "keep one of them");
-        }
-        Optional<String> token = admin.token();
-        if (admin.tokenFile().isPresent()) {
-            try {
-                token = Optional.of(Files.readString(Path.of(admin.tokenFile().get())));
-            } catch (IOException e) {
-                throw new InvalidConfigException("lifeguard.admin.token-file", "cannot read '" + admin.tokenFile().get() + "'",
-                        "point it at a readable file that holds the token");
-            }
-        }
-        token = token.map(String::strip);
-        if (token.isPresent() && token.get().length() < 16) {
-            throw new InvalidConfigException(admin.tokenFile().isPresent() ? "lifeguard.admin.token-file" : "lifeguard.admin.token",
-                    "the admin token is shorter than 16 characters", "use a long random value, e.g. from: head -c 24 /dev/urandom | base64");
-        }
-        return token;
     }
 }

@@ -1,15 +1,13 @@
 package dev.lifeguard.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** What one check probes: an HTTP(S) URL, a TCP port, or a command. Immutable. */
 public sealed interface Target {
 
-    /** A short form for logs and reports, e.g. {@code GET http://127.0.0.1:8080/health}. */
+    /** A short form for logs and reports, e.g. {@code GET http://127.0.0.1:8080/health}, with secrets masked ({@link Redaction}). */
     String describe();
 
     record Http(URI uri, Optional<String> hostHeader, StatusRanges expectStatus, Optional<String> expectBody,
@@ -31,28 +29,8 @@ public sealed interface Target {
 
         @Override
         public String describe() {
-            return "GET " + redacted(uri);
+            return "GET " + Redaction.url(uri.toString());
         }
-
-        /** The URL with its user info and secret-looking query values masked, for logs and reports. */
-        static String redacted(URI uri) {
-            String text = uri.toString();
-            if (uri.getRawUserInfo() != null) {
-                text = text.replace(uri.getRawUserInfo() + "@", "***@");
-            }
-            return SECRET_PARAM.matcher(text).replaceAll("$1=***");
-        }
-
-        /** A configured URL masked as {@link #redacted(URI)}; one that is not a URL at all is masked whole. */
-        static String redacted(String text) {
-            try {
-                return redacted(new URI(text.strip()));
-            } catch (URISyntaxException e) {
-                return "****";
-            }
-        }
-
-        private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&][^=&]*(?:token|secret|password|passwd|key|auth)[^=&]*)=[^&#]*");
     }
 
     record Tcp(String host, int port) implements Target {
@@ -69,7 +47,7 @@ public sealed interface Target {
 
         @Override
         public String describe() {
-            return "exec " + String.join(" ", argv);
+            return "exec " + Redaction.commandLine(argv);
         }
     }
 }

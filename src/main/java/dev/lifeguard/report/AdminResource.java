@@ -1,14 +1,9 @@
 package dev.lifeguard.report;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Map;
-import java.util.Optional;
-
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -16,50 +11,59 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.supervise.Supervisor;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * {@code POST /lifeguard/admin/restart}: restart the wrapped service now. Needs {@code Authorization: Bearer <token>}
- * with the configured {@code lifeguard.admin.token}; with no token configured the admin endpoints are disabled (403).
+ * {@code POST /lifeguard/admin/restart}: restart the wrapped service now. Admitted as {@link AdminAccess} decides: with
+ * {@code Authorization: Bearer <lifeguard.admin.token>}, or from loopback without an Authorization header unless
+ * {@code lifeguard.admin.loopback-trusted=false}. 401 for a missing or wrong token where one is configured, 403 where
+ * none is (admin is then open to loopback alone, or to nobody).
  */
 @Path("/lifeguard/admin")
 public class AdminResource {
 
     private static final Logger LOG = Logger.getLogger(AdminResource.class);
 
-    private final Supervisor supervisor;
-    private final Optional<byte[]> token;
+    /** Why a request was refused. Immutable. */
+    @RegisterForReflection
+    public record Refusal(String error) {
+    }
 
-    AdminResource(Supervisor supervisor) {
+    /** A restart accepted. Immutable. */
+    @RegisterForReflection
+    public record Restarting(boolean restarting, String previousState) {
+    }
+
+    private final Supervisor supervisor;
+    private final AdminAccess access;
+
+    AdminResource(Supervisor supervisor, AdminAccess access) {
         this.supervisor = supervisor;
-        this.token = supervisor.adminToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.access = access;
     }
 
     @POST
     @Path("/restart")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response restart(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        if (token.isEmpty()) {
-            return Response.status(Response.Status.FORBIDDEN)
-                    .entity(Map.of("error", "admin endpoints are disabled: set lifeguard.admin.token or lifeguard.admin.token-file")).build();
-        }
-        if (!authorized(authorization)) {
-            return Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lifeguard\"")
-                    .entity(Map.of("error", "missing or wrong bearer token")).build();
+    public Response restart(@Context HttpServerRequest request) {
+        AdminAccess.Decision decision = access.decide(request);
+        if (!decision.granted()) {
+            String address = request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+            Refusal refusal = new Refusal(access.refusal(decision, address));
+            return decision == AdminAccess.Decision.DISABLED ? Response.status(Response.Status.FORBIDDEN).entity(refusal).build()
+                    : Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lifeguard\"")
+                            .entity(refusal).build();
         }
         if (!supervisor.supervising()) {
-            return Response.status(Response.Status.CONFLICT).entity(Map.of("error",
+            return Response.status(Response.Status.CONFLICT).entity(new Refusal(
                     "nothing to restart: Lifeguard wraps no command (lifeguard -- command) and has found no process (lifeguard.process.*)")).build();
         }
-        LOG.warnf("Restart requested through POST /lifeguard/admin/restart (child in state %s)", supervisor.state().code());
+        String previous = supervisor.state().code();
+        LOG.warnf("Restart requested through POST /lifeguard/admin/restart from %s (%s; child in state %s)",
+                request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(),
+                decision == AdminAccess.Decision.TOKEN ? "admin token" : "loopback, no token", previous);
         supervisor.restartNow("requested through POST /lifeguard/admin/restart");
-        return Response.accepted(Map.of("restarting", true, "previousState", supervisor.state().code())).build();
-    }
-
-    private boolean authorized(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        byte[] given = authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token.get());
+        return Response.accepted(new Restarting(true, previous)).build();
     }
 }

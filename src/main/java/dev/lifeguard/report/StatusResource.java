@@ -5,25 +5,37 @@ import java.util.List;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.lifeguard.config.Redaction;
 import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.Incident;
 import dev.lifeguard.supervise.Supervisor;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.vertx.core.http.HttpServerRequest;
 
-/** {@code GET /lifeguard/status}: every check's verdict with its evidence, and the recent transitions. */
+/**
+ * {@code GET /lifeguard/status}: every check's verdict with its evidence, and the recent transitions. Open to all, with
+ * the wrapped command's secret-looking arguments masked; what the process wrote (its last lines, a thread dump) only to
+ * a request {@link AdminAccess} admits, {@code null} for others.
+ */
 @Path("/lifeguard/status")
 public class StatusResource {
 
-    /** The whole picture. Immutable. */
+    /**
+     * The whole picture. Immutable.
+     *
+     * @param access how this request was admitted to what the process wrote: {@code token}, {@code loopback}, or
+     *     {@code none} (the incidents' {@code output} is null)
+     */
     @RegisterForReflection
-    public record Status(String version, boolean ready, CheckView upstream, List<CheckView> checks, List<TransitionView> transitions,
-            SupervisorView supervisor) {
+    public record Status(String version, boolean ready, String access, CheckView upstream, List<CheckView> checks,
+            List<TransitionView> transitions, SupervisorView supervisor) {
     }
 
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
@@ -32,13 +44,13 @@ public class StatusResource {
             int maxRestarts, List<IncidentView> restarts, String unexpected) {
     }
 
-    /** A restart (or the decision not to) with its evidence and the process's last output. Immutable. */
+    /** A restart (or the decision not to) with its evidence and, for an admitted request, the process's last output. Immutable. */
     @RegisterForReflection
     public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence,
             List<String> output) {
-        static IncidentView of(Incident i) {
+        static IncidentView of(Incident i, boolean showOutput) {
             return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence(),
-                    i.output());
+                    showOutput ? i.output() : null);
         }
     }
 
@@ -52,25 +64,28 @@ public class StatusResource {
 
     private final Watchers watchers;
     private final Supervisor supervisor;
+    private final AdminAccess access;
     private final String version;
 
-    StatusResource(Watchers watchers, Supervisor supervisor,
+    StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.watchers = watchers;
         this.supervisor = supervisor;
+        this.access = access;
         this.version = version;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Status status() {
+    public Status status(@Context HttpServerRequest request) {
+        AdminAccess.Decision decision = access.decide(request);
         List<CheckView> all = watchers.all().stream().map(w -> CheckView.of(w.verdict())).toList();
         SupervisorView child = !supervisor.active() ? null
-                : new SupervisorView(supervisor.state().code(), supervisor.pid(), supervisor.command(),
+                : new SupervisorView(supervisor.state().code(), supervisor.pid(), Redaction.argv(supervisor.command()),
                         supervisor.lastExit().map(ChildExit::describe).orElse(null),
                         supervisor.restartsInWindow(), supervisor.maxRestarts(),
-                        supervisor.history().stream().map(IncidentView::of).toList(), supervisor.unexpected());
-        return new Status(version, watchers.ready(), all.get(0), all.subList(1, all.size()),
+                        supervisor.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), supervisor.unexpected());
+        return new Status(version, watchers.ready(), decision.code(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);
     }
 }

@@ -75,6 +75,21 @@ class CheckSpecsTest {
     }
 
     @Test
+    void refusesAPortOutsideOneTo65535NamingTheKeyAndTheFix() {
+        for (String url : List.of("http://127.0.0.1:70000/", "https://127.0.0.1:65536/", "http://127.0.0.1:0/", "http://127.0.0.1:-1/",
+                "http://127.0.0.1:99999999999/", "http://[::1]:70000/", "tcp://127.0.0.1:70000", "tcp://127.0.0.1:0", "tcp://127.0.0.1:-8080")) {
+            InvalidConfigException e = invalid("lifeguard.upstream.url", url);
+            assertEquals("lifeguard.upstream.url", e.key(), url);
+            assertThat(url, e.getMessage(), allOf(containsString("port"), containsString("1 to 65535"), containsString("write e.g.")));
+        }
+        InvalidConfigException check = invalid("lifeguard.checks.db.url", "tcp://admin:hunter2@127.0.0.1:70000");
+        assertEquals("lifeguard.checks.db.url", check.key());
+        assertThat(check.getMessage(), allOf(containsString("70000"), containsString("tcp://***@127.0.0.1:70000")));
+        assertEquals(65535, ((Target.Tcp) specs("lifeguard.upstream.url", "tcp://127.0.0.1:65535").get(0).target()).port());
+        assertEquals(1, ((Target.Http) specs("lifeguard.upstream.url", "http://127.0.0.1:1/").get(0).target()).port());
+    }
+
+    @Test
     void rejectsNonPositiveIntervalsAndThresholds() {
         assertEquals("lifeguard.upstream.interval", invalid("lifeguard.upstream.interval", "0s").key());
         assertEquals("lifeguard.upstream.timeout", invalid("lifeguard.upstream.timeout", "-1s").key());

@@ -89,6 +89,15 @@ class InvalidConfigIT {
     }
 
     @Test
+    void refusesAPortAbove65535AtStartUpWithTheUrlMasked() throws Exception {
+        Agent.Finished run = start(Map.of("LIFEGUARD_CHECKS_DB_URL", "tcp://admin:hunter2@127.0.0.1:70000"),
+                "-Dlifeguard.upstream.url=http://127.0.0.1:8080/");
+        assertRefusedInOneLine(run, "lifeguard.checks.db.url: the port 70000 in 'tcp://***@127.0.0.1:70000' is outside 1 to 65535",
+                "write e.g. tcp://127.0.0.1:5432");
+        assertThat(run.output(), not(containsString("hunter2")));
+    }
+
+    @Test
     void refusesAMisspelledKeyNamingTheClosestOne() throws Exception {
         assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.intervall=2s"), "lifeguard.upstream.intervall", "'2s'",
                 "did you mean lifeguard.upstream.interval?");

@@ -125,4 +125,17 @@ class ReadinessTest {
         long buckets = metrics.lines().filter(l -> l.startsWith("lifeguard_probe_duration_seconds_bucket{check=\"db\"") && l.contains("outcome=\"success\"")).count();
         assertThat(buckets, lessThanOrEqualTo(15L));
     }
+
+    @Test
+    void aRequestFromLoopbackSeesTheOutputAndMayUseAdminWithoutAToken() {
+        // Tests ask from 127.0.0.1, and loopback is trusted by default: this is kubectl port-forward or a shell in the pod.
+        given().get("/lifeguard/status").then().statusCode(200).body("access", equalTo("loopback"));
+        // Nothing is wrapped here, so admin is reached and finds nothing to restart.
+        given().post("/lifeguard/admin/restart").then().statusCode(409).body("error", containsString("nothing to restart"));
+        // A token presented is judged alone, even from loopback: none is configured, so none can be right.
+        given().header("Authorization", "Bearer anything-at-all-here").post("/lifeguard/admin/restart").then().statusCode(403)
+                .body("error", containsString("lifeguard.admin.token"));
+        given().header("Authorization", "Bearer anything-at-all-here").get("/lifeguard/status").then().statusCode(200)
+                .body("access", equalTo("none"));
+    }
 }

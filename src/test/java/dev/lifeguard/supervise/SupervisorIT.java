@@ -299,7 +299,8 @@ class SupervisorIT {
     @Test
     void admitsRestartsOnlyWithTheBearerToken() throws Exception {
         String token = "s3cret-token-for-tests-0123456789";
-        try (WrappedAgent agent = wrapTestUpstream("lifeguard.admin.token", token)) {
+        // Requests here come from loopback, which is trusted by default (AccessIT): distrust it to test the token.
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.admin.token", token, "lifeguard.admin.loopback-trusted", "false")) {
             agent.http().post("/lifeguard/admin/restart").then().statusCode(401);
             agent.http().header("Authorization", "Bearer wrong-token-wrong-token").post("/lifeguard/admin/restart").then().statusCode(401);
             long before = agent.childPid();
@@ -308,8 +309,8 @@ class SupervisorIT {
             awaitReady(agent);
             assertThat(agent.childPid(), not(equalTo(before)));
         }
-        try (WrappedAgent agent = wrapTestUpstream()) {
-            agent.http().header("Authorization", "Bearer anything-at-all-here").post("/lifeguard/admin/restart").then().statusCode(403)
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.admin.loopback-trusted", "false")) {
+            agent.http().post("/lifeguard/admin/restart").then().statusCode(403)
                     .body("error", containsString("lifeguard.admin.token"));
         }
     }
