@@ -9,6 +9,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Executables;
+import dev.lifeguard.config.Redaction;
 import dev.lifeguard.config.Settings;
 import dev.lifeguard.supervise.Supervisor;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -70,7 +71,7 @@ public class Lifeguard implements QuarkusApplication {
         if (line.action() == CommandLine.Action.CHECK_CONFIG) {
             Settings.effective(ConfigProvider.getConfig()).forEach(System.out::println);
             System.out.println("lifeguard " + version + ": the configuration is valid"
-                    + (line.command().isEmpty() ? "" : " and the command can be run: " + String.join(" ", line.command())));
+                    + (line.command().isEmpty() ? "" : " and the command can be run: " + Redaction.commandLine(line.command())));
             return 0;
         }
         if (!line.command().isEmpty()) {

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.config.Redaction;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProcessTag;
 
@@ -242,7 +243,7 @@ final class ChildProcess {
         }
         List<String> lines = new ArrayList<>();
         for (ProcessHandle p : left) {
-            lines.add("left running: process " + p.pid() + " (" + ProcessLocator.commandLine(p.pid()).orElse("?") + ")");
+            lines.add("left running: process " + p.pid() + " (" + ProcessLocator.commandLine(p.pid()).map(Redaction::commandLine).orElse("?") + ")");
             p.destroy();
             Signals.send("CONT", p, false);
         }

@@ -22,8 +22,10 @@ import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import dev.lifeguard.config.AdminSpec;
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.config.Redaction;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.RestartConfig.BudgetSpent;
@@ -69,6 +71,7 @@ public class Supervisor implements WatchListener {
     private SupervisionSpec spec;
     private RestartLoop loop;
     private HangDetector hangs;
+    private String crashLoopAdvice;
     private List<String> command = List.of();
     private List<String> launcher = List.of();
     private volatile ChildProcess child;
@@ -93,6 +96,7 @@ public class Supervisor implements WatchListener {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
         loop = new RestartLoop(spec);
+        crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
         hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
         if (spec.locatesProcess() && !DryRun.active()) {
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
@@ -126,7 +130,7 @@ public class Supervisor implements WatchListener {
         CheckWatcher upstream = watchers.upstreamWatcher();
         upstream.diagnoseWith(this::diagnose);
         LOG.infof("Wrapping: %s (restart %s, grace %s, hang after %s, back-off %s to %s, at most %d restarts in %s; OOM evidence: %s)",
-                String.join(" ", command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
+                Redaction.commandLine(command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
                 Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
                 spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
         List<String> forwarded = SignalForwarding.install(() -> child);
@@ -174,7 +178,7 @@ public class Supervisor implements WatchListener {
         lost = null;
         loop.started();
         hangs.reset();
-        LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).orElse("?"));
+        LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).map(Redaction::commandLine).orElse("?"));
         c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
     }
 
@@ -277,14 +281,14 @@ public class Supervisor implements WatchListener {
         try {
             c = ChildProcess.launch(launcher, command, clock.instant(), oom.read().orElse(-1), stdout, stderr);
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("Cannot start %s: %s", String.join(" ", launcher) + " " + String.join(" ", command), e);
+            LOG.errorf("Cannot start %s: %s", Redaction.commandLine(launcher) + " " + Redaction.commandLine(command), e);
             Quarkus.asyncExit(127);
             return;
         }
         loop.started();
         child = c;
         hangs.reset();
-        LOG.infof("Started process %d: %s", c.pid(), String.join(" ", command));
+        LOG.infof("Started process %d: %s", c.pid(), Redaction.commandLine(command));
         watchers.upstreamWatcher().expectRecovery(RECOVERY_WINDOW);
         c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
@@ -332,8 +336,8 @@ public class Supervisor implements WatchListener {
                 String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
                         + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
                                 : "not restarting until an operator's restart");
-                incidents.record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice(), evidence, output, -1));
-                watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice(), exit.at()));
+                incidents.record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice, evidence, output, -1));
+                watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice, exit.at()));
                 if (leave) {
                     endedForGood.complete(exit.status());
                     Quarkus.asyncExit(exit.status());
@@ -355,7 +359,7 @@ public class Supervisor implements WatchListener {
         ChildState s = state();
         ChildExit exit = lastExit;
         if (s == ChildState.CRASH_LOOP && exit != null) {
-            return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice(), failed.at()));
+            return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice, failed.at()));
         }
         if ((s == ChildState.BACKING_OFF || s == ChildState.EXITED) && exit != null) {
             return Optional.of(SupervisionEvent.of(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""), failed.at()));
@@ -377,10 +381,12 @@ public class Supervisor implements WatchListener {
         return Optional.empty();
     }
 
-    private String crashLoopAdvice() {
-        return "Fix the cause shown in the restart history, then " + (spec.adminToken().isPresent()
-                ? "POST /lifeguard/admin/restart with the admin token, or restart Lifeguard."
-                : "restart Lifeguard (POST /lifeguard/admin/restart is disabled: it needs lifeguard.admin.token or lifeguard.admin.token-file).");
+    /** What to do about a crash loop: how an operator's restart is asked for here. Worked out once, at start-up. */
+    private static String crashLoopAdvice(AdminSpec admin) {
+        String how = admin.token().isPresent() ? (admin.loopbackTrusted() ? "with the admin token, or from loopback without one" : "with the admin token")
+                : admin.loopbackTrusted() ? "from loopback (kubectl port-forward, a shell in the pod)" : null;
+        return "Fix the cause shown in the restart history, then " + (how != null ? "POST /lifeguard/admin/restart " + how + ", or restart Lifeguard."
+                : "restart Lifeguard (POST /lifeguard/admin/restart is disabled: set lifeguard.admin.token, or lifeguard.admin.loopback-trusted=true).");
     }
 
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
