@@ -59,7 +59,7 @@ public class AdminResource {
             return Response.status(Response.Status.CONFLICT).entity(new Refusal(
                     "nothing to restart: Lifeguard wraps no command (lifeguard -- command) and has found no process (lifeguard.process.*)")).build();
         }
-        String previous = supervisor.state().code();
+        String previous = supervisor.status().state().code();
         LOG.warnf("Restart requested through POST /lifeguard/admin/restart from %s (%s; child in state %s)",
                 request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(),
                 decision == AdminAccess.Decision.TOKEN ? "admin token" : "loopback, no token", previous);

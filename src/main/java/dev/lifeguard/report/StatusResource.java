@@ -1,5 +1,6 @@
 package dev.lifeguard.report;
 
+import java.time.Clock;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
@@ -14,6 +15,7 @@ import dev.lifeguard.config.Redaction;
 import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.Incident;
 import dev.lifeguard.supervise.Supervisor;
+import dev.lifeguard.supervise.SupervisorStatus;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -62,13 +64,15 @@ public class StatusResource {
         }
     }
 
+    private final Clock clock;
     private final Watchers watchers;
     private final Supervisor supervisor;
     private final AdminAccess access;
     private final String version;
 
-    StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access,
+    StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.clock = clock;
         this.watchers = watchers;
         this.supervisor = supervisor;
         this.access = access;
@@ -80,11 +84,11 @@ public class StatusResource {
     public Status status(@Context HttpServerRequest request) {
         AdminAccess.Decision decision = access.decide(request);
         List<CheckView> all = watchers.all().stream().map(w -> CheckView.of(w.verdict())).toList();
-        SupervisorView child = !supervisor.active() ? null
-                : new SupervisorView(supervisor.state().code(), supervisor.pid(), Redaction.argv(supervisor.command()),
-                        supervisor.lastExit().map(ChildExit::describe).orElse(null),
-                        supervisor.restartsInWindow(), supervisor.maxRestarts(),
-                        supervisor.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), supervisor.unexpected());
+        SupervisorStatus s = supervisor.status();
+        SupervisorView child = !s.active() ? null
+                : new SupervisorView(s.state().code(), s.pid(), Redaction.argv(s.command()), s.lastExit().map(ChildExit::describe).orElse(null),
+                        s.restartsInWindow(clock.instant()), s.maxRestarts(),
+                        s.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), s.unexpected());
         return new Status(version, watchers.ready(), decision.code(), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child);
     }

@@ -2,6 +2,7 @@ package dev.lifeguard.supervise;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
@@ -166,6 +167,11 @@ final class RestartLoop {
     /** The process has been ready since {@code readySince}: after {@code reset-after} the back-off starts over. */
     void healthy(Instant readySince, Instant now) {
         policy.healthy(readySince, now);
+    }
+
+    /** When the restarts counted against the budget happened. Thread-safe. */
+    List<Instant> restarts() {
+        return policy.restarts();
     }
 
     /** Restarts spent of the budget in the window that ends {@code now}. Thread-safe. */

@@ -57,6 +57,11 @@ final class RestartPolicy {
         nextDelay = spec.backoff();
     }
 
+    /** When the restarts counted against the budget happened, as of the last decision. Thread-safe. */
+    List<Instant> restarts() {
+        return published;
+    }
+
     /** Restarts counted in the window that ends {@code now}. Thread-safe. */
     int used(Instant now) {
         return (int) published.stream().filter(t -> t.isAfter(now.minus(spec.window()))).count();

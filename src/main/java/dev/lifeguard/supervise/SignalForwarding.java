@@ -2,7 +2,7 @@ package dev.lifeguard.supervise;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -21,17 +21,17 @@ final class SignalForwarding {
     private SignalForwarding() {
     }
 
-    /** Installs the handlers; returns the signals that could be taken over. */
-    static List<String> install(Supplier<ChildProcess> child) {
+    /**
+     * Installs the handlers; returns the signals that could be taken over.
+     *
+     * @param forward sends the signal named to the child: on the supervisor thread, so that a signal arriving while the
+     *     child is being started reaches it once it is
+     */
+    static List<String> install(Consumer<String> forward) {
         List<String> installed = new ArrayList<>();
         for (String name : FORWARDED) {
             try {
-                Signal.handle(new Signal(name), s -> {
-                    ChildProcess c = child.get();
-                    if (c != null && c.alive()) {
-                        c.signal(name);
-                    }
-                });
+                Signal.handle(new Signal(name), s -> forward.accept(name));
                 installed.add(name);
             } catch (IllegalArgumentException e) {
                 LOG.debugf("SIG%s cannot be forwarded here: %s", name, e.getMessage());

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
@@ -60,7 +61,8 @@ public class Supervisor implements WatchListener {
     private final Watchers watchers;
     private final Clock clock;
     private final IncidentLog incidents;
-    private final SupervisorThread thread = new SupervisorThread(this::failed);
+    private final SupervisorThread thread = new SupervisorThread(this::failed, this::publish);
+    private final AtomicReference<SupervisorStatus> status = new AtomicReference<>(SupervisorStatus.inactive());
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
@@ -68,12 +70,13 @@ public class Supervisor implements WatchListener {
     private final OomCounter oom = OomCounter.detect();
     private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
 
-    private SupervisionSpec spec;
-    private RestartLoop loop;
-    private HangDetector hangs;
-    private String crashLoopAdvice;
-    private List<String> command = List.of();
-    private List<String> launcher = List.of();
+    private final SupervisionSpec spec;
+    private final RestartLoop loop;
+    private final HangDetector hangs;
+    private final String crashLoopAdvice;
+    /** Set once by {@link #start}, before the first task. */
+    private volatile List<String> command = List.of();
+    private volatile List<String> launcher = List.of();
     private volatile ChildProcess child;
     private volatile ChildExit lastExit;
     /** Sidecar mode: how the last found process ended, until another is found. */
@@ -87,18 +90,19 @@ public class Supervisor implements WatchListener {
         this.watchers = watchers;
         this.clock = clock;
         this.incidents = new IncidentLog(HISTORY, listeners);
-    }
-
-    void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         try {
-            spec = SupervisionSpec.from(config);
+            this.spec = SupervisionSpec.from(config);
+            this.crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
-        loop = new RestartLoop(spec);
-        crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
-        hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
+        this.loop = new RestartLoop(spec);
+        this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
+    }
+
+    void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         if (spec.locatesProcess() && !DryRun.active()) {
+            publish();
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
                     spec.pidfile().map(p -> "pidfile " + p).orElse("command line matching '" + spec.match().map(Object::toString).orElse("") + "'"),
@@ -114,9 +118,18 @@ public class Supervisor implements WatchListener {
         LOG.errorf(e, "[unexpected] the supervisor's %s failed (child state %s): %s; please report it", what, state().code(), e);
     }
 
-    /** The last failure on the supervisor thread, or null: a bug to report, shown in the status. */
-    public String unexpected() {
-        return unexpected;
+    /** The supervisor as it stood after its last decision: one moment, read whole. */
+    public SupervisorStatus status() {
+        return status.get();
+    }
+
+    /** Publishes what the last task changed (supervisor thread, or start-up before any task). */
+    private void publish() {
+        ChildProcess c = child;
+        ChildState s = loop.state();
+        long pid = c == null || s == ChildState.BACKING_OFF || s == ChildState.CRASH_LOOP ? -1 : c.pid();
+        status.set(new SupervisorStatus(active(), s, pid, command, Optional.ofNullable(lastExit), loop.restarts(), spec.window(),
+                spec.maxRestarts(), incidents.all(), unexpected));
     }
 
     /** Starts supervising {@code command}; returns at once. */
@@ -133,8 +146,14 @@ public class Supervisor implements WatchListener {
                 Redaction.commandLine(command), spec.policy().name().toLowerCase().replace('_', '-'), Durations.exact(spec.grace()),
                 Durations.exact(spec.hangAfter()), Durations.exact(spec.backoff()), Durations.exact(spec.backoffMax()),
                 spec.maxRestarts(), Durations.exact(spec.window()), oom.source());
-        List<String> forwarded = SignalForwarding.install(() -> child);
+        List<String> forwarded = SignalForwarding.install(name -> thread.execute("SIG" + name, () -> {
+            ChildProcess c = child;
+            if (c != null && c.alive()) {
+                c.signal(name);
+            }
+        }));
         LOG.debugf("Forwarding SIG%s to the child", String.join(", SIG", forwarded));
+        publish();
         thread.execute("spawn", this::spawn);
     }
 
@@ -210,37 +229,9 @@ public class Supervisor implements WatchListener {
         return loop == null ? ChildState.NONE : loop.state();
     }
 
-    /** Restarts spent of the budget in the window that ends now. */
-    public int restartsInWindow() {
-        return loop == null ? 0 : loop.restartsInWindow(clock.instant());
-    }
-
-    public int maxRestarts() {
-        return spec.maxRestarts();
-    }
-
-    /** The child's PID, or -1. */
-    public long pid() {
-        ChildProcess c = child;
-        ChildState s = state();
-        return c == null || s == ChildState.BACKING_OFF || s == ChildState.CRASH_LOOP ? -1 : c.pid();
-    }
-
-    public List<String> command() {
-        return command;
-    }
-
-    public Optional<ChildExit> lastExit() {
-        return Optional.ofNullable(lastExit);
-    }
-
     /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
     public boolean upstreamDead() {
         return hangs.judgedHung() || state() == ChildState.CRASH_LOOP;
-    }
-
-    public List<Incident> history() {
-        return incidents.all();
     }
 
     /** Completes with the child's status once it has ended for good. */

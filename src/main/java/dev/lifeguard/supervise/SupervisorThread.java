@@ -23,10 +23,15 @@ final class SupervisorThread {
         return t;
     });
     private final BiConsumer<String, Throwable> onFailure;
+    private final Runnable afterEach;
 
-    /** @param onFailure told what failed (a short name of the task) and why, on this thread */
-    SupervisorThread(BiConsumer<String, Throwable> onFailure) {
+    /**
+     * @param onFailure told what failed (a short name of the task) and why, on this thread
+     * @param afterEach run after every task, failed or not (publishing what the task changed)
+     */
+    SupervisorThread(BiConsumer<String, Throwable> onFailure, Runnable afterEach) {
         this.onFailure = onFailure;
+        this.afterEach = afterEach;
     }
 
     void execute(String what, Runnable task) {
@@ -46,6 +51,8 @@ final class SupervisorThread {
             } catch (Exception | Error e) {
                 report(what, e);
                 result.completeExceptionally(e);
+            } finally {
+                after(what);
             }
         });
         return result;
@@ -61,8 +68,18 @@ final class SupervisorThread {
                 task.run();
             } catch (RuntimeException | Error e) {
                 report(what, e);
+            } finally {
+                after(what);
             }
         };
+    }
+
+    private void after(String what) {
+        try {
+            afterEach.run();
+        } catch (RuntimeException | Error e) {
+            report(what + " (after it)", e);
+        }
     }
 
     private void report(String what, Throwable e) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SupervisorThreadTest {
 
     private final List<String> reported = new CopyOnWriteArrayList<>();
-    private final SupervisorThread thread = new SupervisorThread((what, failure) -> reported.add(what + ": " + failure));
+    private final SupervisorThread thread = new SupervisorThread((what, failure) -> reported.add(what + ": " + failure), () -> { });
 
     @AfterEach
     void stop() {
