@@ -150,6 +150,15 @@ class InvalidConfigIT {
         assertThat(output, allOf(not(containsString("\tat ")), not(containsString("SRCFG"))));
     }
 
+    @Test
+    void logsTheEffectiveSettingsOnceAtStartUpWithSecretsMasked() throws Exception {
+        String output = startedOutput("Effective settings:", Map.of(), "-Dlifeguard.admin.token=s3cret-token-for-tests-0123456789",
+                "-Dlifeguard.restart.hang-after=7s");
+        String line = output.lines().filter(l -> l.contains("Effective settings:")).findFirst().orElseThrow();
+        assertThat(line, allOf(containsString("lifeguard.restart.hang-after=7s"), containsString("lifeguard.upstream.interval=1s"),
+                containsString("lifeguard.admin.token=***"), not(containsString("s3cret"))));
+    }
+
     /** Starts the agent, returns its output up to the first line that contains {@code until}, and ends it. */
     private static String startedOutput(String until, Map<String, String> env, String... properties) throws Exception {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=0"));
