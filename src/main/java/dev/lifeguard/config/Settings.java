@@ -43,7 +43,7 @@ public final class Settings {
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted");
 
-    private static final String MASK = "****";
+    private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");
     /** {@code LIFEGUARD_UPSTREAM_EXEC_0_}, SmallRye's environment form of {@code lifeguard.upstream.exec[0]}. */
     private static final Pattern INDEXED_EXEC_ENV = Pattern.compile("(.*_EXEC)_\\d+_");

@@ -2,6 +2,7 @@ package dev.lifeguard.config;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Singleton;
 import jakarta.interceptor.Interceptor;
 
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.vertx.http.HttpServerStart;
 
 /**
  * Before any check starts: refuses a {@code lifeguard.*} key Lifeguard does not read (one line naming the closest known
@@ -29,5 +31,10 @@ class StartupChecks {
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
+    }
+
+    /** Said once Lifeguard listens: a start-up that fails (its port in use) says only why. */
+    void started(@ObservesAsync HttpServerStart event, Config config) {
+        LOG.infof("Effective settings: %s", String.join(", ", Settings.effective(config)));
     }
 }
