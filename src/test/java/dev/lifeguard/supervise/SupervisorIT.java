@@ -225,6 +225,35 @@ class SupervisorIT {
     }
 
     @Test
+    void sigtermReachesWhatTheChildStartedInItsGroup() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port), List.of("sh", "-c",
+                "sh -c 'trap \"echo grandchild got SIGTERM; exit 0\" TERM; echo grandchild started; while :; do sleep 0.05; done' & wait"))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("grandchild started")));
+            WrappedAgent.signal("TERM", agent.pid());
+            assertThat(agent.process().waitFor(20, TimeUnit.SECONDS), is(true));
+            assertThat(agent.stdout(), containsString("grandchild got SIGTERM"));
+        }
+    }
+
+    @Test
+    void probesEvery100MsAfterARestartUntilReadyWhateverTheInterval() throws Exception {
+        int port = Ports.closed();
+        // A service that takes a second to listen: at a 5 s interval that is one probe at most, at 100 ms several.
+        List<String> slowStart = new java.util.ArrayList<>(List.of("sh", "-c", "sleep 1; exec \"$@\"", "sh"));
+        slowStart.addAll(WrappedAgent.testUpstream(port));
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.upstream.interval", "5s", "lifeguard.upstream.timeout", "1s"),
+                slowStart)) {
+            awaitReady(agent);
+            long before = agent.status().getLong("upstream.probes");
+            crash(agent, 3);
+            awaitRestart(agent, "crashed");
+            awaitReady(agent);
+            assertThat(agent.status().getLong("upstream.probes") - before, greaterThan(3L));
+        }
+    }
+
+    @Test
     void sigintStopsTheChildGracefullyLikeSigterm() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port),
