@@ -16,7 +16,8 @@ import dev.lifeguard.probe.ProbeResult;
  */
 final class HangJudge {
 
-    private static final Set<Cause> HANG_LIKE = EnumSet.of(Cause.RESPONSE_TIMEOUT, Cause.CONNECT_TIMEOUT, Cause.STOPPED, Cause.HUNG);
+    /** A stopped process fails its probes with time-outs too: the probe's own causes are all there is to judge. */
+    private static final Set<Cause> HANG_LIKE = EnumSet.of(Cause.RESPONSE_TIMEOUT, Cause.CONNECT_TIMEOUT);
     private static final Set<Cause> GONE_QUIET = EnumSet.of(Cause.CONNECTION_REFUSED, Cause.CONNECTION_RESET, Cause.CONNECTION_CLOSED);
 
     private final Duration hangAfter;

@@ -161,14 +161,9 @@ public class Supervisor implements WatchListener {
         return !command.isEmpty();
     }
 
-    /** The bearer token that admits admin requests, validated at start-up; empty when admin is disabled. */
-    public Optional<String> adminToken() {
-        return spec.adminToken();
-    }
-
     /** Whether Lifeguard wraps a command or looks for the upstream's process: whether there is a supervisor to report. */
     public boolean active() {
-        return wrapping() || spec != null && spec.locatesProcess();
+        return wrapping() || spec.locatesProcess();
     }
 
     /** Whether there is a process to act on: our child, or one found in a shared PID namespace. */
@@ -226,7 +221,7 @@ public class Supervisor implements WatchListener {
     }
 
     public ChildState state() {
-        return loop == null ? ChildState.NONE : loop.state();
+        return loop.state();
     }
 
     /** Whether a kubelet should restart the upstream: judged hung, or crash-looping. */
@@ -383,7 +378,7 @@ public class Supervisor implements WatchListener {
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
     @Override
     public void probed(Verdict verdict) {
-        if (!verdict.spec().isUpstream() || hangs == null) {
+        if (!verdict.spec().isUpstream()) {
             return;
         }
         ProbeResult last = verdict.last();
@@ -432,7 +427,7 @@ public class Supervisor implements WatchListener {
             return null;
         });
         try {
-            done.get(spec == null ? 30_000 : 2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            done.get(2 * spec.grace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             ChildProcess c = child;
             if (c != null) {
                 c.onExit().get(5, TimeUnit.SECONDS);
