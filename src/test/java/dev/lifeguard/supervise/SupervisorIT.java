@@ -151,6 +151,15 @@ class SupervisorIT {
     }
 
     @Test
+    void namesADeadlockedChildBlockedFromProcAloneWithoutAThreadDump() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.thread-dump", "false")) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/deadlock").then().statusCode(200);
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is blocked (asleep without answering"));
+        }
+    }
+
+    @Test
     void namesABusyChildAsBusyAndRestartsIt() throws Exception {
         try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.thread-dump", "false")) {
             agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/busy").then().statusCode(200);
