@@ -14,7 +14,6 @@ import static org.hamcrest.Matchers.oneOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,16 +37,7 @@ class AccessIT {
 
     private static WrappedAgent wrap(String... more) throws Exception {
         int port = Ports.closed();
-        Map<String, String> s = new HashMap<>(Map.of(
-                "lifeguard.upstream.url", "http://127.0.0.1:" + port + "/health",
-                "lifeguard.upstream.interval", "250ms",
-                "lifeguard.upstream.timeout", "250ms",
-                "lifeguard.upstream.startup-grace", "30s",
-                "lifeguard.restart.backoff", "200ms",
-                "lifeguard.restart.grace", "2s"));
-        for (int i = 0; i < more.length; i += 2) {
-            s.put(more[i], more[i + 1]);
-        }
+        Map<String, String> s = WrappedAgent.fastSettings(port, more);
         WrappedAgent agent = WrappedAgent.start(s, WrappedAgent.testUpstream(port, "--db-password=hunter2-in-argv", "--token", "tok-in-argv"));
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
         return agent;

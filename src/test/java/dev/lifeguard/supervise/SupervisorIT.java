@@ -14,7 +14,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,18 +30,7 @@ class SupervisorIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static Map<String, String> settings(int port, String... more) {
-        Map<String, String> s = new HashMap<>(Map.of(
-                "lifeguard.upstream.url", "http://127.0.0.1:" + port + "/health",
-                "lifeguard.upstream.interval", "250ms",
-                "lifeguard.upstream.timeout", "250ms",
-                "lifeguard.upstream.startup-grace", "30s",
-                "lifeguard.restart.backoff", "200ms",
-                "lifeguard.restart.grace", "2s",
-                "lifeguard.restart.hang-after", "2s"));
-        for (int i = 0; i < more.length; i += 2) {
-            s.put(more[i], more[i + 1]);
-        }
-        return s;
+        return WrappedAgent.fastSettings(port, more);
     }
 
     private static WrappedAgent wrapTestUpstream(String... more) throws Exception {

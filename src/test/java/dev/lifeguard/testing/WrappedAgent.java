@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,25 @@ public final class WrappedAgent implements AutoCloseable {
                 TestUpstream.class.getName(), Integer.toString(port)));
         cmd.addAll(List.of(flags));
         return cmd;
+    }
+
+    /**
+     * Settings that make a wrapped test upstream on {@code port} quick to judge (probes every 250 ms, a 200 ms back-off,
+     * a 2 s grace and hang window), then {@code more} as {@code key, value, key, value...}.
+     */
+    public static Map<String, String> fastSettings(int port, String... more) {
+        Map<String, String> s = new HashMap<>(Map.of(
+                "lifeguard.upstream.url", "http://127.0.0.1:" + port + "/health",
+                "lifeguard.upstream.interval", "250ms",
+                "lifeguard.upstream.timeout", "250ms",
+                "lifeguard.upstream.startup-grace", "30s",
+                "lifeguard.restart.backoff", "200ms",
+                "lifeguard.restart.grace", "2s",
+                "lifeguard.restart.hang-after", "2s"));
+        for (int i = 0; i < more.length; i += 2) {
+            s.put(more[i], more[i + 1]);
+        }
+        return s;
     }
 
     /** Starts Lifeguard with the given settings ({@code key=value}) wrapping {@code command}, or nothing when it is empty. */
