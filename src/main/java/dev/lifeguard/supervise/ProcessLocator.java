@@ -8,10 +8,36 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-/** Finds the upstream's process in a shared PID namespace: by a pidfile, or by its command line. Thread-safe. */
+import org.jboss.logging.Logger;
+
+/**
+ * Finds the upstream's process in a shared PID namespace: by a pidfile (verified by {@code match} when both are set),
+ * or by its command line. Why a pidfile's process was not adopted is logged once per reason. {@link #find} is called
+ * from the supervisor thread only; the static helpers are thread-safe.
+ */
 final class ProcessLocator {
 
-    private ProcessLocator() {
+    private static final Logger LOG = Logger.getLogger(ProcessLocator.class);
+
+    private final Optional<Path> pidfile;
+    private final Optional<Pattern> match;
+    private String lastRefusal;
+
+    ProcessLocator(Optional<Path> pidfile, Optional<Pattern> match) {
+        this.pidfile = pidfile;
+        this.match = match;
+    }
+
+    /** The upstream's live process, if one is found now. */
+    Optional<ProcessHandle> find() {
+        return pidfile.isPresent() ? byPidfile(pidfile.get(), match, this::refused) : byCommandLine(match.orElseThrow());
+    }
+
+    private void refused(String why) {
+        if (!why.equals(lastRefusal)) {
+            lastRefusal = why;
+            LOG.warn(why);
+        }
     }
 
     /**

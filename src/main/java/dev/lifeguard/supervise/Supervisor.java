@@ -81,7 +81,7 @@ public class Supervisor implements WatchListener {
     private volatile ChildExit lastExit;
     /** Sidecar mode: how the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
-    private String lastRefusal;
+    private final ProcessLocator locator;
     /** The back-off's restart while one is pending (supervisor thread only): voided by an operator's restart. */
     private ScheduledFuture<?> pendingRestart;
 
@@ -98,6 +98,7 @@ public class Supervisor implements WatchListener {
         }
         this.loop = new RestartLoop(spec);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
+        this.locator = new ProcessLocator(spec.pidfile(), spec.match());
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -181,8 +182,7 @@ public class Supervisor implements WatchListener {
             // Seen dead before its exit event arrived: record it now (lost() runs once per process).
             lost(known);
         }
-        Optional<ProcessHandle> found = spec.pidfile().isPresent() ? ProcessLocator.byPidfile(spec.pidfile().get(), spec.match(), this::refused)
-                : ProcessLocator.byCommandLine(spec.match().get());
+        Optional<ProcessHandle> found = locator.find();
         if (found.isEmpty()) {
             child = null;
             return;
@@ -194,14 +194,6 @@ public class Supervisor implements WatchListener {
         hangs.reset();
         LOG.infof("Found the upstream's process %d: %s", c.pid(), ProcessLocator.commandLine(c.pid()).map(Redaction::commandLine).orElse("?"));
         c.onExit().thenRun(() -> thread.execute("lost", () -> lost(c)));
-    }
-
-    /** Why a pidfile's process was not adopted: said once per reason (supervisor thread only). */
-    private void refused(String why) {
-        if (!why.equals(lastRefusal)) {
-            lastRefusal = why;
-            LOG.warn(why);
-        }
     }
 
     /** A process we found but did not start has ended: not ready at once; the kubelet restarts its container. */
