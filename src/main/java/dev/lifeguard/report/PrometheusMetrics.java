@@ -31,7 +31,7 @@ import io.quarkus.runtime.StartupEvent;
  * {@code lifeguard_probe_duration_seconds{check,outcome}} histogram, {@code lifeguard_check_failures_total{check}},
  * {@code lifeguard_probe_failures_total{check,cause}}, {@code lifeguard_probe_rounds_skipped_total{check}},
  * {@code lifeguard_transitions_total{check,to}},
- * {@code lifeguard_restarts_total{reason}} and {@code lifeguard_build_info{version}}. Only probes are counted as
+ * {@code lifeguard_restarts_total{reason}} and {@code lifeguard_build_info{version,java}}. Only probes are counted as
  * probes; supervision events (an exit, a kill) count once, as a restart. Thread-safe.
  */
 @ApplicationScoped

@@ -158,12 +158,12 @@ public class Supervisor implements WatchListener {
         thread.execute("spawn", this::spawn);
     }
 
-    public boolean wrapping() {
+    private boolean wrapping() {
         return !command.isEmpty();
     }
 
     /** Whether Lifeguard wraps a command or looks for the upstream's process: whether there is a supervisor to report. */
-    public boolean active() {
+    private boolean active() {
         return wrapping() || spec.locatesProcess();
     }
 
@@ -212,7 +212,7 @@ public class Supervisor implements WatchListener {
         watchers.upstreamWatcher().fail(lost);
     }
 
-    public ChildState state() {
+    private ChildState state() {
         return loop.state();
     }
 
