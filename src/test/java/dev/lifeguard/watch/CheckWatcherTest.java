@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -67,5 +69,26 @@ class CheckWatcherTest {
         assertEquals(1, calls.get(), "a new probe started while one was outstanding");
         assertEquals(Cause.UNEXPECTED, watcher.verdict().last().cause());
         assertThat(watcher.verdict().last().detail(), containsString("still running"));
+    }
+
+    @Test
+    void aProbeThatBlocksTheEventLoopStopsTheScheduleTickingSoLivenessFailsUntilItReturns() {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        CheckWatcher watcher = watch(() -> {
+            if (calls.incrementAndGet() == 2) {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.ticking());
+        release.countDown();
+        await().atMost(Duration.ofSeconds(10)).until(watcher::ticking);
+        assertThat(calls.get(), greaterThanOrEqualTo(3));
     }
 }
