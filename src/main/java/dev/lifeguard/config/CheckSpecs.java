@@ -48,10 +48,16 @@ public final class CheckSpecs {
 
     private static CheckSpec spec(String name, String prefix, Optional<String> url, ProbeConfig c, boolean affectsReadiness) {
         Duration interval = Durations.parse(prefix + "interval", c.interval());
+        Duration fastInterval = Durations.parse(prefix + "fast-interval", c.fastInterval());
         Duration timeout = Durations.parse(prefix + "timeout", c.timeout());
         Duration startupGrace = Durations.parse(prefix + "startup-grace", c.startupGrace());
         positive(prefix + "interval", interval, "1s");
+        positive(prefix + "fast-interval", fastInterval, "100ms");
         positive(prefix + "timeout", timeout, "1s");
+        if (fastInterval.compareTo(interval) > 0) {
+            // The default must not break a short interval: never slower than the interval itself.
+            fastInterval = interval;
+        }
         if (timeout.compareTo(interval) > 0) {
             throw new InvalidConfigException(prefix + "timeout",
                     "the timeout (" + Durations.exact(timeout) + ") is longer than the interval (" + Durations.exact(interval) + "), so probes would overlap",
@@ -63,7 +69,7 @@ public final class CheckSpecs {
             throw new InvalidConfigException(prefix + "startup-grace", "must not be negative", "write e.g. 0s or 30s");
         }
         Target target = c.exec().isPresent() ? exec(prefix + "exec", c.exec().get()) : url(prefix, url.orElseThrow(), c);
-        return new CheckSpec(name, target, interval, timeout, failureThreshold, successThreshold, startupGrace, affectsReadiness);
+        return new CheckSpec(name, target, interval, fastInterval, timeout, failureThreshold, successThreshold, startupGrace, affectsReadiness);
     }
 
     private static Target url(String prefix, String text, ProbeConfig c) {

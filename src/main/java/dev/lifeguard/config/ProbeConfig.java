@@ -19,6 +19,10 @@ public interface ProbeConfig {
     @WithDefault("1s")
     String interval();
 
+    /** Between probes while a failure (or a recovery) awaits confirmation by the thresholds, and after a restart. */
+    @WithDefault("100ms")
+    String fastInterval();
+
     @WithDefault("1s")
     String timeout();
 

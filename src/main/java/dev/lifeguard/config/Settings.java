@@ -31,7 +31,7 @@ public final class Settings {
     static final String CHECKS = "lifeguard.checks.";
 
     /** The keys of the upstream and of every named check, after the prefix, in the README's order. */
-    static final List<String> PROBE_KEYS = List.of("url", "exec", "interval", "timeout", "failure-threshold", "success-threshold",
+    static final List<String> PROBE_KEYS = List.of("url", "exec", "interval", "fast-interval", "timeout", "failure-threshold", "success-threshold",
             "startup-grace", "expect-status", "expect-body", "host-header", "tls.ca-file", "tls.skip-verify");
 
     /** A named check's keys: the probe's and whether it affects readiness. */

@@ -30,8 +30,6 @@ public final class CheckWatcher {
     private static final Logger LOG = Logger.getLogger(CheckWatcher.class);
     /** Extra time a probe gets past its own timeout before the watcher gives up on it. */
     private static final long DEADLINE_SLACK_MILLIS = 1000;
-    /** Time between probes while a restarted process is expected back: capacity returns within this of it listening. */
-    private static final long RECOVERY_INTERVAL_MILLIS = 100;
 
     private final CheckSpec spec;
     private final Probe probe;
@@ -108,20 +106,27 @@ public final class CheckWatcher {
 
     /**
      * A process has just been (re)started: until the check is ready again, or {@code within} has passed, probe every
-     * {@value #RECOVERY_INTERVAL_MILLIS} ms instead of every interval, and start now.
+     * fast interval instead of every interval (capacity returns within one of it listening), and start now.
      */
     public void expectRecovery(Duration within) {
         recoveryUntilNanos = System.nanoTime() + within.toNanos();
         context.runOnContext(v -> {
             // Between probes: bring the next one forward. During a probe, the next delay is already the short one.
             if (pendingTimer >= 0 && vertx.cancelTimer(pendingTimer)) {
-                pendingTimer = vertx.setTimer(RECOVERY_INTERVAL_MILLIS, id -> tick());
+                pendingTimer = vertx.setTimer(spec.fastInterval().toMillis(), id -> tick());
             }
         });
     }
 
-    private boolean recovering() {
-        return !verdict.get().ready() && System.nanoTime() - recoveryUntilNanos < 0;
+    /**
+     * Whether the next probe should come after the fast interval: a restarted process is expected back, or the last
+     * result would change the state if the next one agrees (a first failure while ready, a first success while not).
+     */
+    private boolean hurried() {
+        Verdict v = verdict.get();
+        boolean recovering = !v.ready() && System.nanoTime() - recoveryUntilNanos < 0;
+        boolean confirming = v.ready() ? v.consecutiveFailures() > 0 : v.consecutiveSuccesses() > 0;
+        return recovering || confirming;
     }
 
     /** Rounds skipped because the previous probe was still running. */
@@ -180,7 +185,7 @@ public final class CheckWatcher {
 
     private void scheduleNext(long began) {
         long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
-        long interval = recovering() ? Math.min(RECOVERY_INTERVAL_MILLIS, spec.interval().toMillis()) : spec.interval().toMillis();
+        long interval = (hurried() ? spec.fastInterval() : spec.interval()).toMillis();
         pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
     }
 

@@ -103,6 +103,7 @@ class CheckSpecsTest {
     @Test
     void refusesADurationWithoutAUnitForEveryProbeDurationKey() {
         for (String key : List.of("lifeguard.upstream.interval", "lifeguard.upstream.timeout", "lifeguard.upstream.startup-grace",
+                "lifeguard.upstream.fast-interval", "lifeguard.checks.db.fast-interval",
                 "lifeguard.checks.db.interval", "lifeguard.checks.db.timeout", "lifeguard.checks.db.startup-grace")) {
             InvalidConfigException e = invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", key, "500");
             assertEquals(key, e.key());
@@ -145,6 +146,15 @@ class CheckSpecsTest {
                 invalid("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "maybe").key());
         assertEquals(false, specs("lifeguard.checks.db.url", "tcp://127.0.0.1:1", "lifeguard.checks.db.affects-readiness", "FALSE")
                 .get(1).affectsReadiness());
+    }
+
+    @Test
+    void theFastIntervalIs100msByDefaultAndNeverLongerThanTheInterval() {
+        assertEquals(Duration.ofMillis(100), specs().get(0).fastInterval());
+        assertEquals(Duration.ofMillis(250), specs("lifeguard.upstream.fast-interval", "250ms").get(0).fastInterval());
+        CheckSpec quick = specs("lifeguard.upstream.interval", "50ms", "lifeguard.upstream.timeout", "50ms").get(0);
+        assertEquals(Duration.ofMillis(50), quick.fastInterval());
+        assertEquals("lifeguard.upstream.fast-interval", invalid("lifeguard.upstream.fast-interval", "0s").key());
     }
 
     @Test

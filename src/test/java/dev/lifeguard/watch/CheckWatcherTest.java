@@ -4,10 +4,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +29,7 @@ import io.vertx.core.Vertx;
 /** A check's schedule on a real Vert.x event loop, with probes that misbehave. */
 class CheckWatcherTest {
 
-    private static final CheckSpec SPEC = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofMillis(50),
+    private static final CheckSpec SPEC = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofMillis(50), Duration.ofMillis(50),
             Duration.ofMillis(50), 1, 1, Duration.ZERO, true);
 
     private final Vertx vertx = Vertx.vertx();
@@ -90,5 +93,34 @@ class CheckWatcherTest {
         release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(watcher::ticking);
         assertThat(calls.get(), greaterThanOrEqualTo(3));
+    }
+
+    @Test
+    void aChangeOfStateIsConfirmedAtTheFastIntervalAndSteadyStatesAreProbedAtTheInterval() {
+        CheckSpec spec = new CheckSpec("upstream", SPEC.target(), Duration.ofMillis(1500), Duration.ofMillis(50), Duration.ofMillis(50), 3, 2,
+                Duration.ZERO, true);
+        // ok (starting), ok (ready), ok, fail, fail, fail (not ready), ok, ok (ready again), ok
+        boolean[] answers = {true, true, true, false, false, false, true, true, true};
+        List<Long> calls = new CopyOnWriteArrayList<>();
+        CheckWatcher watcher = new CheckWatcher(spec, () -> {
+            calls.add(System.nanoTime());
+            boolean ok = answers[Math.min(calls.size(), answers.length) - 1];
+            return Future.succeededFuture(ok ? ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200)
+                    : ProbeResult.failed(Cause.CONNECTION_REFUSED, "refused", Duration.ZERO, Clock.systemUTC().instant(), 0));
+        }, vertx, Clock.systemUTC(), new WatchListener() {
+        }, new TransitionLog(10));
+        watcher.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() >= answers.length);
+        long[] gaps = new long[answers.length - 1];
+        for (int i = 1; i < answers.length; i++) {
+            gaps[i - 1] = Duration.ofNanos(calls.get(i) - calls.get(i - 1)).toMillis();
+        }
+        String shown = java.util.Arrays.toString(gaps) + " ms";
+        long steady = Math.min(Math.min(gaps[1], gaps[2]), Math.min(gaps[5], gaps[7]));
+        assertThat("the steady gaps (ready, not ready, ready again) are one interval: " + shown, steady, greaterThanOrEqualTo(1000L));
+        for (int confirming : new int[] {0, 3, 4, 6}) {
+            assertThat("a state change awaiting confirmation is probed at the fast interval: " + shown, gaps[confirming], lessThan(steady / 3));
+        }
+        assertEquals(State.READY, watcher.verdict().state());
     }
 }

@@ -19,7 +19,7 @@ class HysteresisTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private static CheckSpec spec(int failures, int successes, Duration grace) {
-        return new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        return new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1),
                 failures, successes, grace, true);
     }
 

@@ -20,7 +20,7 @@ import dev.lifeguard.probe.ProbeResult;
 class VerdictTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final CheckSpec SPEC = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofSeconds(1),
+    private static final CheckSpec SPEC = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 8080), Duration.ofSeconds(1), Duration.ofMillis(100),
             Duration.ofSeconds(1), 2, 1, Duration.ZERO, true);
 
     @Test
@@ -35,7 +35,7 @@ class VerdictTest {
 
     @Test
     void aStartingCheckWhoseLastProbeFailedDoesNotSayItAnswered() {
-        CheckSpec graced = new CheckSpec("upstream", SPEC.target(), SPEC.interval(), SPEC.timeout(), 2, 1, Duration.ofSeconds(30), true);
+        CheckSpec graced = new CheckSpec("upstream", SPEC.target(), SPEC.interval(), SPEC.fastInterval(), SPEC.timeout(), 2, 1, Duration.ofSeconds(30), true);
         Verdict starting = Hysteresis.next(Verdict.initial(graced, T0),
                 ProbeResult.failed(Cause.CONNECTION_REFUSED, "Connection refused", Duration.ofMillis(1), T0.plusSeconds(1), 0), T0);
         starting = Hysteresis.next(starting,
