@@ -21,4 +21,10 @@ public interface LifeguardConfig {
 
     /** Finding the upstream's process when Lifeguard does not start it. */
     ProcessConfig process();
+
+    /** HAProxy's agent-check port. */
+    AgentCheckConfig agentCheck();
+
+    /** Draining before a planned stop. */
+    DrainConfig drain();
 }

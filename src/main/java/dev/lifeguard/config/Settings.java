@@ -41,7 +41,8 @@ public final class Settings {
     static final List<String> OTHER_KEYS = List.of("lifeguard.restart.policy", "lifeguard.restart.grace", "lifeguard.restart.hang-after",
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.process.match", "lifeguard.process.pidfile",
-            "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted");
+            "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",
+            "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout");
 
     private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");

@@ -28,6 +28,7 @@ class StartupChecks {
             Settings.check(config).forEach(LOG::warn);
             CheckSpecs.from(lifeguard);
             SupervisionSpec.from(lifeguard);
+            LoadBalancerSpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,13 +15,17 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.lifeguard.lb.Pollers;
 import dev.lifeguard.watch.CheckWatcher;
+import dev.lifeguard.watch.Drain;
+import dev.lifeguard.watch.Admission;
 import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 /**
@@ -40,11 +45,13 @@ public class CachedReadiness implements WatchListener {
 
     private final Watchers watchers;
     private final ObjectMapper json;
+    private final Pollers pollers;
     private final AtomicReference<Answer> answer = new AtomicReference<>();
 
-    CachedReadiness(Watchers watchers, ObjectMapper json) {
+    CachedReadiness(Watchers watchers, ObjectMapper json, Pollers pollers) {
         this.watchers = watchers;
         this.json = json;
+        this.pollers = pollers;
     }
 
     void route(@Observes Router router) {
@@ -53,10 +60,15 @@ public class CachedReadiness implements WatchListener {
             if (a == null) {
                 a = render();
             }
+            HttpServerRequest request = ctx.request();
+            String from = request.remoteAddress().hostAddress();
+            String agent = request.getHeader(HttpHeaders.USER_AGENT);
             ctx.response().setStatusCode(a.status())
                     .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                     .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
-                    .end(Buffer.buffer(Unpooled.wrappedBuffer(a.body())));
+                    .end(Buffer.buffer(Unpooled.wrappedBuffer(a.body())))
+                    // Observed once answered: a drain counts this poller only when the 503 is on its way.
+                    .onSuccess(v -> pollers.polled(from, "http", agent));
         });
     }
 
@@ -65,10 +77,20 @@ public class CachedReadiness implements WatchListener {
         answer.set(render());
     }
 
+    @Override
+    public void admissionChanged(Admission before, Admission after) {
+        answer.set(render());
+    }
+
     private Answer render() {
         List<CheckWatcher> all = watchers.all();
         boolean up = !all.isEmpty();
         List<Map<String, Object>> checks = new ArrayList<>();
+        Optional<Drain> drain = watchers.drain();
+        if (drain.isPresent()) {
+            up = false;
+            checks.add(HealthChecks.drainCheck(drain.get()));
+        }
         for (CheckWatcher w : all) {
             HealthCheckResponse r = HealthChecks.readiness(w.verdict());
             up &= r.getStatus() == HealthCheckResponse.Status.UP;

@@ -1,5 +1,9 @@
 package dev.lifeguard.report;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,7 +17,11 @@ import org.eclipse.microprofile.health.Readiness;
 import org.eclipse.microprofile.health.Startup;
 
 import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.probe.Cause;
 import dev.lifeguard.watch.CheckWatcher;
+import dev.lifeguard.watch.Drain;
+import dev.lifeguard.watch.Admission;
+import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +32,9 @@ import io.smallrye.health.api.HealthRegistry;
  * is the agent's own (it answers, its schedules tick), never the upstream's; startup waits for the first probes.
  */
 @ApplicationScoped
-public class HealthChecks {
+public class HealthChecks implements WatchListener {
+
+    private static final String DRAIN = "drain";
 
     private final Watchers watchers;
     private final HealthRegistry readiness;
@@ -38,6 +48,38 @@ public class HealthChecks {
         for (CheckWatcher watcher : watchers.all()) {
             readiness.register(watcher.spec().name(), () -> readiness(watcher.verdict()));
         }
+    }
+
+    /** While draining, SmallRye's {@code /q/health} shows the drain as {@code /q/health/ready} does. */
+    @Override
+    public void admissionChanged(Admission before, Admission after) {
+        Optional<Drain> drain = watchers.drain();
+        if (drain.isPresent()) {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named(DRAIN).down();
+            drainData(drain.get()).forEach(b::withData);
+            HealthCheckResponse response = b.build();
+            readiness.register(DRAIN, () -> response);
+        } else if (before != null && before.status() == Admission.Status.DRAINING) {
+            readiness.remove(DRAIN);
+        }
+    }
+
+    /** The readiness body's entry for a drain under way, as {@link CachedReadiness} and SmallRye both show it. */
+    static Map<String, Object> drainCheck(Drain drain) {
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("name", DRAIN);
+        check.put("status", "DOWN");
+        check.put("data", drainData(drain));
+        return check;
+    }
+
+    private static Map<String, String> drainData(Drain drain) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("state", Cause.DRAINING.code());
+        data.put("cause", Cause.DRAINING.code());
+        data.put("explanation", Cause.DRAINING.explanation() + " " + drain.why() + ".");
+        data.put("since", drain.since().toString());
+        return data;
     }
 
     static HealthCheckResponse readiness(Verdict v) {

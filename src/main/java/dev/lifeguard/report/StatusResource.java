@@ -2,6 +2,8 @@ package dev.lifeguard.report;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,7 +16,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.lifeguard.config.Redaction;
 import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.Incident;
+import dev.lifeguard.lb.AgentCheckServer;
+import dev.lifeguard.lb.LoadBalancerDrain;
+import dev.lifeguard.lb.Pollers;
+import dev.lifeguard.supervise.DrainGate;
 import dev.lifeguard.supervise.Supervisor;
+import dev.lifeguard.watch.Admission;
 import dev.lifeguard.supervise.SupervisorStatus;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Watchers;
@@ -36,8 +43,29 @@ public class StatusResource {
      *     {@code none} (the incidents' {@code output} is null)
      */
     @RegisterForReflection
-    public record Status(String version, boolean ready, String access, CheckView upstream, List<CheckView> checks,
-            List<TransitionView> transitions, SupervisorView supervisor) {
+    public record Status(String version, boolean ready, String access, AdmissionView admission, CheckView upstream, List<CheckView> checks,
+            List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers) {
+    }
+
+    /** What load balancers are told: ready, draining or not ready, with the first failing check's cause. Immutable. */
+    @RegisterForReflection
+    public record AdmissionView(String status, String check, String cause, String explanation, String since) {
+        static AdmissionView of(Admission a) {
+            return new AdmissionView(a.status().name().toLowerCase(Locale.ROOT), a.check(), a.code(), a.explanation(), a.since().toString());
+        }
+    }
+
+    /**
+     * How load balancers are reached: the agent-check port's state (null when off), the pollers remembered, and the drain
+     * (null while none was asked for). Immutable.
+     */
+    @RegisterForReflection
+    public record LoadBalancersView(String agentCheck, int pollers, DrainView drain) {
+    }
+
+    /** A drain: since when, why, and once it ended, whether the load balancers observed it. Immutable. */
+    @RegisterForReflection
+    public record DrainView(String since, String why, Boolean observed, String account) {
     }
 
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
@@ -69,9 +97,16 @@ public class StatusResource {
     private final Supervisor supervisor;
     private final AdminAccess access;
     private final String version;
+    private final AgentCheckServer agentCheck;
+    private final LoadBalancerDrain drain;
+    private final Pollers pollers;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
+            LoadBalancerDrain drain, Pollers pollers) {
+        this.agentCheck = agentCheck;
+        this.drain = drain;
+        this.pollers = pollers;
         this.clock = clock;
         this.watchers = watchers;
         this.supervisor = supervisor;
@@ -89,7 +124,12 @@ public class StatusResource {
                 : new SupervisorView(s.state().code(), s.pid(), Redaction.argv(s.command()), s.lastExit().map(ChildExit::describe).orElse(null),
                         s.restartsInWindow(clock.instant()), s.maxRestarts(),
                         s.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), s.unexpected());
-        return new Status(version, watchers.ready(), decision.code(), all.get(0), all.subList(1, all.size()),
-                watchers.history().stream().map(TransitionView::of).toList(), child);
+        Admission admission = watchers.admission();
+        Optional<DrainGate.DrainOutcome> outcome = drain.outcome();
+        DrainView drainView = drain.drainUnderWay().map(d -> new DrainView(d.since().toString(), d.why(),
+                outcome.map(DrainGate.DrainOutcome::observed).orElse(null), outcome.map(DrainGate.DrainOutcome::account).orElse(null))).orElse(null);
+        LoadBalancersView lb = new LoadBalancersView(agentCheck.state().isEmpty() ? null : agentCheck.state(), pollers.size(), drainView);
+        return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), all.get(0), all.subList(1, all.size()),
+                watchers.history().stream().map(TransitionView::of).toList(), child, lb);
     }
 }

@@ -3,7 +3,11 @@ package dev.lifeguard.supervise;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
@@ -19,6 +23,7 @@ import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
+import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
@@ -26,6 +31,7 @@ import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -52,19 +58,24 @@ public class Supervisor implements WatchListener {
     private final RestartLoop loop;
     private final HangDetector hangs;
     private final String crashLoopAdvice;
+    private final DrainGate drainGate;
+    /** The longest a drain may take, with a margin: the gate itself gives up at the drain timeout. */
+    private final Duration drainBound;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
     /** Set once, by {@link #start} in wrap mode or at start-up in sidecar mode; both null while watching only. */
     private volatile Wrapping wrapping;
     private volatile LocatedProcess located;
 
-    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners) {
+    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate) {
         this.watchers = watchers;
         this.clock = clock;
         this.incidents = new IncidentLog(HISTORY, listeners);
+        this.drainGate = drainGate;
         try {
             this.spec = SupervisionSpec.from(config);
             this.crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
+            this.drainBound = LoadBalancerSpec.from(config).drainTimeout().plusSeconds(5);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
@@ -230,6 +241,24 @@ public class Supervisor implements WatchListener {
             c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
             c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
         });
+    }
+
+    /**
+     * Lifeguard is stopping (SIGTERM, SIGINT): before its HTTP server stops answering (Quarkus's pre-shutdown phase,
+     * {@code quarkus.shutdown.delay-enabled}), drain the load balancers while the child still serves. Not ready
+     * already means out of rotation: nothing to drain.
+     */
+    void drain(@Observes ShutdownDelayInitiatedEvent event) {
+        if (wrapping == null || !(watchers.ready() || watchers.drain().isPresent())) {
+            return;
+        }
+        try {
+            drainGate.drain("Lifeguard is stopping").toCompletableFuture().get(drainBound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("The drain did not end in time (%s); stopping the child anyway", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */

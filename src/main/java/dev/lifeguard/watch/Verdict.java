@@ -42,6 +42,20 @@ public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, i
         return event != null ? event.advice() : cause.advice();
     }
 
+    /**
+     * The evidence alone, short enough for a load balancer's status column: what the supervisor saw (process 42
+     * exited with status 3 ...), else what the last failed probe saw (HTTP 500 ...), else the explanation.
+     */
+    public String brief() {
+        if (event != null) {
+            return event.detail();
+        }
+        if (last != null && !last.ok()) {
+            return last.detail();
+        }
+        return explanation();
+    }
+
     /** One human line: what is going on, with the latest evidence. */
     public String explanation() {
         String target = spec.target().describe();

@@ -17,4 +17,11 @@ public interface WatchListener {
     /** A check changed state. */
     default void transitioned(Transition transition) {
     }
+
+    /**
+     * What load balancers should be told changed (status or cause): a check's transition, or a drain. {@code before} is
+     * null the first time. Called on whichever thread made the change.
+     */
+    default void admissionChanged(Admission before, Admission after) {
+    }
 }

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import java.util.function.Consumer;
 
@@ -42,6 +44,10 @@ public class Watchers {
     private final TransitionLog history = new TransitionLog(HISTORY);
     private volatile List<CheckWatcher> watchers = List.of();
     private volatile boolean stopping;
+    private final AtomicReference<Drain> drain = new AtomicReference<>();
+    private final AtomicReference<Admission> told = new AtomicReference<>();
+    private volatile WatchListener listener = new WatchListener() {
+    };
 
     Watchers(LifeguardConfig config, Vertx vertx, Clock clock, Instance<WatchListener> listeners) {
         this.config = config;
@@ -60,7 +66,7 @@ public class Watchers {
         if (DryRun.active()) {
             return;
         }
-        WatchListener listener = fanOut(listeners.stream().toList());
+        listener = fanOut(listeners.stream().toList());
         List<CheckWatcher> started = new ArrayList<>();
         for (CheckSpec spec : specs) {
             CheckWatcher watcher = new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history);
@@ -102,18 +108,56 @@ public class Watchers {
         return watchers.get(0);
     }
 
-    /** Whether traffic may come: the upstream and every check that affects readiness are ready. */
+    /** Whether traffic may come: no drain, and the upstream and every check that affects readiness are ready. */
     public boolean ready() {
+        return admission().ready();
+    }
+
+    /** What load balancers should be told now. */
+    public Admission admission() {
         List<CheckWatcher> current = watchers;
         if (current.isEmpty()) {
-            return false;
+            return new Admission(Admission.Status.NOT_READY, "", "starting", "No check has started yet.", "no check has started yet", clock.instant());
         }
+        List<Verdict> verdicts = new ArrayList<>(current.size());
         for (CheckWatcher w : current) {
-            if (!w.verdict().admitsTraffic()) {
-                return false;
+            verdicts.add(w.verdict());
+        }
+        return Admission.of(drain.get(), verdicts);
+    }
+
+    /** The drain under way, if any. */
+    public Optional<Drain> drain() {
+        return Optional.ofNullable(drain.get());
+    }
+
+    /** Starts draining: not ready from now on, with cause {@code draining}. A second call keeps the first drain. */
+    public Drain startDrain(String why) {
+        drain.compareAndSet(null, new Drain(clock.instant(), why));
+        tellAdmission();
+        return drain.get();
+    }
+
+    /** Ends a drain (an operator's restart brings the service back): readiness follows the checks again. */
+    public void endDrain() {
+        if (drain.getAndSet(null) != null) {
+            tellAdmission();
+        }
+    }
+
+    /** Tells the listeners when what load balancers should be told has changed; once per change, whichever thread sees it. */
+    private void tellAdmission() {
+        while (true) {
+            Admission before = told.get();
+            Admission now = admission();
+            if (now.sameAs(before)) {
+                return;
+            }
+            if (told.compareAndSet(before, now)) {
+                listener.admissionChanged(before, now);
+                return;
             }
         }
-        return true;
     }
 
     /** Whether every check has been probed at least once. */
@@ -137,6 +181,7 @@ public class Watchers {
             @Override
             public void updated(Verdict verdict) {
                 tell(targets, l -> l.updated(verdict));
+                tellAdmission();
             }
 
             @Override
@@ -147,6 +192,11 @@ public class Watchers {
             @Override
             public void transitioned(Transition transition) {
                 tell(targets, l -> l.transitioned(transition));
+            }
+
+            @Override
+            public void admissionChanged(Admission before, Admission after) {
+                tell(targets, l -> l.admissionChanged(before, after));
             }
         };
     }

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
- * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--exit=CODE] [--hog]}.
+ * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
  * two threads and makes {@code /health} wait on them, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
@@ -34,6 +34,10 @@ public final class TestUpstream {
         for (String arg : args) {
             if (arg.equals("--ignore-sigterm")) {
                 sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.out.println("test-upstream: ignoring SIGTERM"));
+            } else if (arg.equals("--report-sigterm")) {
+                // When SIGTERM (or another stop) arrived, by the wall clock: a drain test orders it against what a poller saw.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("test-upstream: stopping-at-epoch-millis="
+                        + System.currentTimeMillis())));
             } else if (arg.equals("--hog")) {
                 hog();
             } else if (arg.startsWith("--exit=")) {

@@ -44,7 +44,7 @@ public final class WrappedAgent implements AutoCloseable {
 
     /**
      * Settings that make a wrapped test upstream on {@code port} quick to judge (probes every 250 ms, a 200 ms back-off,
-     * a 2 s grace and hang window), then {@code more} as {@code key, value, key, value...}.
+     * a 2 s grace and hang window, a drain of at most 3 s), then {@code more} as {@code key, value, key, value...}.
      */
     public static Map<String, String> fastSettings(int port, String... more) {
         Map<String, String> s = new HashMap<>(Map.of(
@@ -54,7 +54,8 @@ public final class WrappedAgent implements AutoCloseable {
                 "lifeguard.upstream.startup-grace", "30s",
                 "lifeguard.restart.backoff", "200ms",
                 "lifeguard.restart.grace", "2s",
-                "lifeguard.restart.hang-after", "2s"));
+                "lifeguard.restart.hang-after", "2s",
+                "lifeguard.drain.timeout", "3s"));
         for (int i = 0; i < more.length; i += 2) {
             s.put(more[i], more[i + 1]);
         }
@@ -89,6 +90,11 @@ public final class WrappedAgent implements AutoCloseable {
     /** {@code /lifeguard/status} of a Lifeguard listening on {@code port}. */
     public static JsonPath status(int port) {
         return given().baseUri("http://127.0.0.1").port(port).get("/lifeguard/status").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Lifeguard's HTTP port. */
+    public int port() {
+        return port;
     }
 
     public long pid() {
