@@ -27,4 +27,7 @@ public interface LifeguardConfig {
 
     /** Draining before a planned stop. */
     DrainConfig drain();
+
+    /** Pushing readiness to HAProxy's Runtime API. */
+    HaproxyConfig haproxy();
 }

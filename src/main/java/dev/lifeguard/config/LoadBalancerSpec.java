@@ -1,6 +1,9 @@
 package dev.lifeguard.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -10,8 +13,11 @@ import java.util.OptionalInt;
  * @param agentCheckAdmin whether agent replies may carry administrative words
  * @param warmup how long the agent's weight ramps up after the upstream becomes ready; zero for none
  * @param drainTimeout the longest a drain waits for the load balancers before the service is stopped
+ * @param haproxy HAProxy's Runtime API to push to; empty when off
+ * @param resync how often the pushed state is compared with HAProxy's
  */
-public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdmin, Duration warmup, Duration drainTimeout) {
+public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdmin, Duration warmup, Duration drainTimeout,
+        Optional<HaproxyTarget> haproxy, Duration resync) {
 
     /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
     public static LoadBalancerSpec from(LifeguardConfig config) {
@@ -32,6 +38,50 @@ public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdm
         if (drainTimeout.isNegative()) {
             throw new InvalidConfigException("lifeguard.drain.timeout", "must not be negative", "write e.g. 15s, or 0s to stop without waiting");
         }
-        return new LoadBalancerSpec(port, ConfigValues.bool("lifeguard.agent-check.admin", agent.admin()), warmup, drainTimeout);
+        Duration resync = Durations.parse("lifeguard.haproxy.resync", config.haproxy().resync());
+        CheckSpecs.positive("lifeguard.haproxy.resync", resync, "5s");
+        return new LoadBalancerSpec(port, ConfigValues.bool("lifeguard.agent-check.admin", agent.admin()), warmup, drainTimeout,
+                haproxy(config.haproxy()), resync);
+    }
+
+    private static Optional<HaproxyTarget> haproxy(HaproxyConfig c) {
+        Optional<String> api = c.runtimeApi().map(String::strip).filter(s -> !s.isEmpty());
+        Optional<String> servers = c.server().map(String::strip).filter(s -> !s.isEmpty());
+        if (api.isEmpty()) {
+            if (servers.isPresent()) {
+                throw new InvalidConfigException("lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server is set but not where HAProxy's Runtime API is",
+                        "set it to the path of a 'stats socket ... level admin' (e.g. /run/haproxy/admin.sock) or its host:port");
+            }
+            return Optional.empty();
+        }
+        if (servers.isEmpty()) {
+            throw new InvalidConfigException("lifeguard.haproxy.server", "the Runtime API is set but not which server is this upstream",
+                    "write backend/server as in haproxy.cfg, e.g. app/web1 (several comma-separated)");
+        }
+        List<HaproxyTarget.Server> named = new ArrayList<>();
+        for (String s : servers.get().split(",")) {
+            String[] parts = s.strip().split("/", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank() || s.contains(" ")) {
+                throw new InvalidConfigException("lifeguard.haproxy.server", "'" + s.strip() + "' is not backend/server",
+                        "write backend/server as in haproxy.cfg, e.g. app/web1 (several comma-separated)");
+            }
+            named.add(new HaproxyTarget.Server(parts[0], parts[1]));
+        }
+        String where = api.get();
+        if (where.startsWith("/") || where.startsWith("unix@")) {
+            return Optional.of(new HaproxyTarget(where.replaceFirst("^unix@", ""), null, 0, List.copyOf(named)));
+        }
+        int colon = where.lastIndexOf(':');
+        int port = colon < 1 ? -1 : parsePort(where.substring(colon + 1));
+        if (port < 1 || port > 65535) {
+            throw new InvalidConfigException("lifeguard.haproxy.runtime-api", "'" + where + "' is neither an absolute socket path nor host:port",
+                    "write e.g. /run/haproxy/admin.sock or 127.0.0.1:9999");
+        }
+        String host = where.substring(0, colon).replaceAll("^\\[|]$", "");
+        return Optional.of(new HaproxyTarget(null, host, port, List.copyOf(named)));
+    }
+
+    private static int parsePort(String text) {
+        return text.matches("\\d{1,5}") ? Integer.parseInt(text) : -1;
     }
 }

@@ -42,7 +42,8 @@ public final class Settings {
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",
-            "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout");
+            "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout",
+            "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync");
 
     private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");

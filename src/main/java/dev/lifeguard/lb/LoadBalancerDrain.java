@@ -3,10 +3,12 @@ package dev.lifeguard.lb;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,24 +23,28 @@ import dev.lifeguard.watch.Watchers;
 import io.vertx.core.Vertx;
 
 /**
- * Drains: readiness turns {@code draining} at once (503, the agent's {@code up 0%}), then the drain waits until every
- * poller that polled steadily before it has polled again since, which is when that load balancer has seen it, or
- * until {@code lifeguard.drain.timeout}. One drain per Lifeguard: a second request joins the first. Thread-safe.
+ * Drains: readiness turns {@code draining} at once (503, the agent's {@code up 0%}, HAProxy's weight 0 where pushing
+ * is on), then the drain waits until every poller that polled steadily before it has polled again since, which is
+ * when that load balancer has seen it, and where HAProxy's Runtime API is set, until HAProxy has no session left to
+ * the server (the requests in flight have ended); at most {@code lifeguard.drain.timeout}. One drain per Lifeguard: a second request joins the first. Thread-safe.
  */
 @ApplicationScoped
 public class LoadBalancerDrain implements DrainGate {
 
     private static final Logger LOG = Logger.getLogger(LoadBalancerDrain.class);
     private static final long CHECK_EVERY_MILLIS = 10;
+    private static final Duration ASK_HAPROXY_EVERY = Duration.ofMillis(100);
 
     private final Watchers watchers;
     private final Pollers pollers;
     private final LoadBalancerSpec spec;
     private final Clock clock;
     private final Vertx vertx;
+    private final HaproxyPush push;
     private final AtomicReference<CompletableFuture<DrainOutcome>> drain = new AtomicReference<>();
 
-    LoadBalancerDrain(Watchers watchers, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx) {
+    LoadBalancerDrain(Watchers watchers, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx, HaproxyPush push) {
+        this.push = push;
         this.watchers = watchers;
         this.pollers = pollers;
         this.spec = spec;
@@ -54,41 +60,88 @@ public class LoadBalancerDrain implements DrainGate {
         }
         Drain d = watchers.startDrain(why);
         List<Pollers.Key> waitFor = pollers.steadyBefore(d.since());
-        LOG.infof("Draining (%s): readiness answers 503 draining%s; waiting at most %s for %s", why,
-                spec.agentCheckPort().isPresent() ? ", the agent-check up 0%" : "", Durations.exact(spec.drainTimeout()),
-                waitFor.isEmpty() ? "nothing: no load balancer polls steadily" : waitFor.size() + " poller(s) to observe it: " + waitFor);
-        if (waitFor.isEmpty()) {
-            finish(mine, d, waitFor, true);
-            return mine;
-        }
-        Instant deadline = d.since().plus(spec.drainTimeout());
-        vertx.setPeriodic(0, CHECK_EVERY_MILLIS, id -> {
-            boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, d.since()));
-            if (observed || !clock.instant().isBefore(deadline)) {
-                vertx.cancelTimer(id);
-                finish(mine, d, waitFor, observed);
-            }
-        });
+        LOG.infof("Draining (%s): readiness answers 503 draining%s%s; waiting at most %s for %s%s", why,
+                spec.agentCheckPort().isPresent() ? ", the agent-check up 0%" : "", push.enabled() ? ", HAProxy's weight 0" : "",
+                Durations.exact(spec.drainTimeout()),
+                waitFor.isEmpty() ? "no poller: none polls steadily" : waitFor.size() + " poller(s) to observe it " + waitFor,
+                push.enabled() ? ", then HAProxy's sessions to end" : "");
+        new Waiting(d, waitFor, mine).start();
         return mine;
     }
 
-    private void finish(CompletableFuture<DrainOutcome> done, Drain d, List<Pollers.Key> waitFor, boolean observed) {
-        String took = Durations.elapsed(Duration.between(d.since(), clock.instant()));
-        String account;
-        if (waitFor.isEmpty()) {
-            account = "no load balancer polled steadily, so there was none to wait for";
-        } else if (observed) {
-            account = "observed by " + waitFor.size() + " poller(s) in " + took;
-        } else {
-            List<Pollers.Key> missing = waitFor.stream().filter(k -> !pollers.polledSince(k, d.since())).toList();
-            account = "not observed by " + missing + " within lifeguard.drain.timeout (" + Durations.exact(spec.drainTimeout()) + ")";
+    /** One drain's wait: the pollers first, then HAProxy's sessions, all within the drain timeout. */
+    private final class Waiting {
+        private final Drain drain;
+        private final List<Pollers.Key> waitFor;
+        private final CompletableFuture<DrainOutcome> done;
+        private final Instant deadline;
+        private final AtomicBoolean asking = new AtomicBoolean();
+        /** HAProxy's open sessions at the last answer, -1 before one; written by the push thread. */
+        private volatile int sessions = -1;
+        private volatile String haproxyProblem;
+        private long lastAskNanos;
+
+        Waiting(Drain drain, List<Pollers.Key> waitFor, CompletableFuture<DrainOutcome> done) {
+            this.drain = drain;
+            this.waitFor = waitFor;
+            this.done = done;
+            this.deadline = drain.since().plus(spec.drainTimeout());
         }
-        if (observed) {
-            LOG.infof("Drained: %s", account);
-        } else {
-            LOG.warnf("Drain timed out: %s; stopping anyway", account);
+
+        void start() {
+            vertx.setPeriodic(0, CHECK_EVERY_MILLIS, id -> {
+                boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since()));
+                boolean late = !clock.instant().isBefore(deadline);
+                boolean idle = !push.enabled() || sessions == 0 || haproxyProblem != null;
+                if (late || (observed && idle)) {
+                    vertx.cancelTimer(id);
+                    finish(observed, idle);
+                } else if (observed) {
+                    askHaproxy();
+                }
+            });
         }
-        done.complete(new DrainOutcome(observed, account));
+
+        private void askHaproxy() {
+            if (System.nanoTime() - lastAskNanos < ASK_HAPROXY_EVERY.toNanos() || !asking.compareAndSet(false, true)) {
+                return;
+            }
+            lastAskNanos = System.nanoTime();
+            push.sessions().whenComplete((n, e) -> {
+                if (e != null) {
+                    haproxyProblem = e.getMessage();
+                } else {
+                    sessions = n;
+                }
+                asking.set(false);
+            });
+        }
+
+        private void finish(boolean observed, boolean idle) {
+            String took = Durations.elapsed(Duration.between(drain.since(), clock.instant()));
+            List<String> account = new ArrayList<>();
+            if (waitFor.isEmpty()) {
+                account.add("no load balancer polled steadily, so there was none to wait for");
+            } else if (observed) {
+                account.add("observed by " + waitFor.size() + " poller(s)");
+            } else {
+                account.add("not observed by " + waitFor.stream().filter(k -> !pollers.polledSince(k, drain.since())).toList());
+            }
+            if (push.enabled()) {
+                account.add(haproxyProblem != null ? "HAProxy could not be asked for its sessions (" + haproxyProblem + ")"
+                        : sessions == 0 ? "HAProxy has no session left to the server" : sessions < 0 ? "HAProxy's sessions not asked"
+                                : "HAProxy still had " + sessions + " session(s)");
+            }
+            boolean complete = observed && idle;
+            String line = String.join("; ", account) + (complete ? " in " + took
+                    : ", within lifeguard.drain.timeout (" + Durations.exact(spec.drainTimeout()) + ")");
+            if (complete) {
+                LOG.infof("Drained: %s", line);
+            } else {
+                LOG.warnf("Drain timed out: %s; stopping anyway", line);
+            }
+            done.complete(new DrainOutcome(complete, line));
+        }
     }
 
     /** The drain under way or done, if any. */

@@ -17,6 +17,7 @@ import dev.lifeguard.config.Redaction;
 import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.Incident;
 import dev.lifeguard.lb.AgentCheckServer;
+import dev.lifeguard.lb.HaproxyPush;
 import dev.lifeguard.lb.LoadBalancerDrain;
 import dev.lifeguard.lb.Pollers;
 import dev.lifeguard.supervise.DrainGate;
@@ -56,11 +57,11 @@ public class StatusResource {
     }
 
     /**
-     * How load balancers are reached: the agent-check port's state (null when off), the pollers remembered, and the drain
-     * (null while none was asked for). Immutable.
+     * How load balancers are reached: the agent-check port's state and the push to HAProxy's Runtime API (each null when
+     * off), the pollers remembered, and the drain (null while none was asked for). Immutable.
      */
     @RegisterForReflection
-    public record LoadBalancersView(String agentCheck, int pollers, DrainView drain) {
+    public record LoadBalancersView(String agentCheck, String haproxyPush, int pollers, DrainView drain) {
     }
 
     /** A drain: since when, why, and once it ended, whether the load balancers observed it. Immutable. */
@@ -100,10 +101,12 @@ public class StatusResource {
     private final AgentCheckServer agentCheck;
     private final LoadBalancerDrain drain;
     private final Pollers pollers;
+    private final HaproxyPush push;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push) {
+        this.push = push;
         this.agentCheck = agentCheck;
         this.drain = drain;
         this.pollers = pollers;
@@ -128,7 +131,8 @@ public class StatusResource {
         Optional<DrainGate.DrainOutcome> outcome = drain.outcome();
         DrainView drainView = drain.drainUnderWay().map(d -> new DrainView(d.since().toString(), d.why(),
                 outcome.map(DrainGate.DrainOutcome::observed).orElse(null), outcome.map(DrainGate.DrainOutcome::account).orElse(null))).orElse(null);
-        LoadBalancersView lb = new LoadBalancersView(agentCheck.state().isEmpty() ? null : agentCheck.state(), pollers.size(), drainView);
+        LoadBalancersView lb = new LoadBalancersView(agentCheck.state().isEmpty() ? null : agentCheck.state(),
+                push.state().isEmpty() ? null : push.state(), pollers.size(), drainView);
         return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child, lb);
     }

@@ -96,6 +96,11 @@ public final class Haproxy implements AutoCloseable {
         throw new IllegalStateException("no server " + backend + "/" + server + " in show stat");
     }
 
+    /** The admin socket's path, for {@code lifeguard.haproxy.runtime-api}. */
+    public Path socket() {
+        return socket;
+    }
+
     public String log() throws IOException {
         return Files.readString(dir.resolve("haproxy.log"));
     }

@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpServer;
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
  * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
- * two threads and makes {@code /health} wait on them, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
+ * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
  */
 public final class TestUpstream {
@@ -55,6 +55,15 @@ public final class TestUpstream {
             // For bench/supervise.sh: when the process ended, by the wall clock Lifeguard's timestamps use.
             System.err.println("test-upstream: exit-at-epoch-micros=" + java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH, java.time.Instant.now()));
             Runtime.getRuntime().halt(code);
+        });
+        server.createContext("/work", exchange -> {
+            // A request that takes a while, so that some are always in flight under a steady load.
+            try {
+                Thread.sleep(Long.parseLong(query(exchange.getRequestURI(), "ms", "100")));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, 200, "done");
         });
         server.createContext("/deadlock", exchange -> {
             deadlock();

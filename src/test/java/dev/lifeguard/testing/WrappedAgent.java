@@ -64,7 +64,11 @@ public final class WrappedAgent implements AutoCloseable {
 
     /** Starts Lifeguard with the given settings ({@code key=value}) wrapping {@code command}, or nothing when it is empty. */
     public static WrappedAgent start(Map<String, String> settings, List<String> command) throws IOException {
-        int port = Ports.closed();
+        return start(Ports.closed(), settings, command);
+    }
+
+    /** The same, with Lifeguard's HTTP port chosen by the caller (for a load balancer configured before it starts). */
+    public static WrappedAgent start(int port, Map<String, String> settings, List<String> command) throws IOException {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
         ProcessBuilder pb = Agent.command(props, Map.of());
