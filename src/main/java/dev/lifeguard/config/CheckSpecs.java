@@ -69,7 +69,35 @@ public final class CheckSpecs {
             throw new InvalidConfigException(prefix + "startup-grace", "must not be negative", "write e.g. 0s or 30s");
         }
         Target target = c.exec().isPresent() ? exec(prefix + "exec", c.exec().get()) : url(prefix, url.orElseThrow(), c);
-        return new CheckSpec(name, target, interval, fastInterval, timeout, failureThreshold, successThreshold, startupGrace, affectsReadiness);
+        return new CheckSpec(name, target, interval, fastInterval, timeout, failureThreshold, successThreshold, startupGrace, affectsReadiness,
+                flapping(prefix, c));
+    }
+
+    private static CheckSpec.Flapping flapping(String prefix, ProbeConfig c) {
+        Duration window = Durations.parse(prefix + "window", c.window());
+        if (window.isNegative()) {
+            throw new InvalidConfigException(prefix + "window", "must not be negative", "write e.g. 10s, or 0s to turn the window off");
+        }
+        double share = share(prefix + "window-failure-share", c.windowFailureShare());
+        int damping = atLeastOne(prefix + "flap-damping-max", c.flapDampingMax());
+        Duration quiet = Durations.parse(prefix + "flap-quiet", c.flapQuiet());
+        positive(prefix + "flap-quiet", quiet, "60s");
+        return new CheckSpec.Flapping(window, share, damping, quiet);
+    }
+
+    /** {@code 30%} or {@code 0.3}: above 0, at most 100 %. */
+    private static double share(String key, String text) {
+        String t = text.strip();
+        double value;
+        try {
+            value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100 : Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new InvalidConfigException(key, "'" + text + "' is not a share", "write a percentage such as 30% (or 0.3)");
+        }
+        if (!(value > 0 && value <= 1)) {
+            throw new InvalidConfigException(key, "'" + text + "' is not above 0 and at most 100%", "write a percentage such as 30% (or 0.3)");
+        }
+        return value;
     }
 
     private static Target url(String prefix, String text, ProbeConfig c) {

@@ -34,6 +34,22 @@ public interface ProbeConfig {
     @WithDefault("1")
     String successThreshold();
 
+    /** The recent time over which failures are weighed, whatever their order; 0s turns it off. */
+    @WithDefault("10s")
+    String window();
+
+    /** The share of the window covered by failed probes that makes a check not ready: {@code 30%} or {@code 0.3}. */
+    @WithDefault("30%")
+    String windowFailureShare();
+
+    /** The most the success threshold is multiplied by after repeated flaps (it doubles with each). */
+    @WithDefault("8")
+    String flapDampingMax();
+
+    /** How long without a failure before the success threshold falls back to its configured value. */
+    @WithDefault("60s")
+    String flapQuiet();
+
     /** Failures this soon after start read STARTING, not NOT_READY. */
     @WithDefault("10s")
     String startupGrace();

@@ -32,7 +32,7 @@ public final class Settings {
 
     /** The keys of the upstream and of every named check, after the prefix, in the README's order. */
     static final List<String> PROBE_KEYS = List.of("url", "exec", "interval", "fast-interval", "timeout", "failure-threshold", "success-threshold",
-            "startup-grace", "expect-status", "expect-body", "host-header", "tls.ca-file", "tls.skip-verify");
+            "startup-grace", "window", "window-failure-share", "flap-damping-max", "flap-quiet", "expect-status", "expect-body", "host-header", "tls.ca-file", "tls.skip-verify");
 
     /** A named check's keys: the probe's and whether it affects readiness. */
     static final List<String> CHECK_KEYS = Stream.concat(PROBE_KEYS.stream(), Stream.of("affects-readiness")).toList();

@@ -69,6 +69,9 @@ public enum Cause {
     /** Restarts exceeded the budget; Lifeguard stopped restarting. */
     CRASH_LOOP("crash_loop", "The service keeps failing: the restart budget is spent and Lifeguard stopped restarting it.",
             "Fix the cause shown in the restart history, then restart Lifeguard, or POST /lifeguard/admin/restart where an admin token is set (without one it answers 403)."),
+    /** Probes fail now and then: too many in the recent window, or the check keeps leaving and rejoining rotation. */
+    FLAPPING("flapping", "The service fails now and then: too many probes failed in the recent window, or it keeps leaving and rejoining rotation.",
+            "Look for what fails intermittently (a saturated pool, a crashing worker, a flaky dependency, half its threads stuck); each flap makes it pass more probes in a row before it is ready again."),
     /** A planned stop is under way: load balancers are being told to send no new requests. Not a failure. */
     DRAINING("draining", "Lifeguard is draining the service before it stops: load balancers must send it no new requests.",
             "Nothing to do: a planned stop (a deploy, SIGTERM, an operator's drain); requests already sent are still served."),

@@ -48,6 +48,8 @@ public final class CheckWatcher {
     private Future<ProbeResult> outstanding;
     private long outstandingSince;
     private final AtomicLong skipped = new AtomicLong();
+    /** The failure window and flap damping (event loop only). */
+    private final FlapDetector flaps;
     private volatile boolean stopped;
     private final Context context;
 
@@ -60,6 +62,7 @@ public final class CheckWatcher {
         this.log = log;
         this.startedAt = clock.instant();
         this.verdict = new AtomicReference<>(Verdict.initial(spec, startedAt));
+        this.flaps = new FlapDetector(spec);
         this.context = vertx.getOrCreateContext();
     }
 
@@ -165,8 +168,7 @@ public final class CheckWatcher {
                     ? "the probe did not finish within its timeout" : String.valueOf(r.cause()), Duration.ofNanos(System.nanoTime() - began),
                     clock.instant(), 0);
             Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
-            Verdict before = verdict.get();
-            Verdict after = known.isPresent() ? Hysteresis.failNow(before, result, known.get()) : Hysteresis.next(before, result, startedAt);
+            Verdict after = flaps.next(verdict.get(), result, startedAt, known);
             update(after, result.at());
             listener.probed(after);
             scheduleNext(began);

@@ -16,19 +16,31 @@ final class Hysteresis {
     }
 
     /**
-     * The verdict after one more probe.
+     * The verdict after one more probe, by the thresholds alone.
      *
      * @param startedAt when watching began, for the startup grace
      */
     static Verdict next(Verdict current, ProbeResult result, Instant startedAt) {
+        return next(current, result, startedAt, FlapDetector.Judgement.NONE);
+    }
+
+    /**
+     * The verdict after one more probe: by the thresholds, and by the failure window and the flap damping.
+     *
+     * @param startedAt when watching began, for the startup grace
+     */
+    static Verdict next(Verdict current, ProbeResult result, Instant startedAt, FlapDetector.Judgement window) {
         CheckSpec spec = current.spec();
         int failures = result.ok() ? 0 : current.consecutiveFailures() + 1;
         int successes = result.ok() ? current.consecutiveSuccesses() + 1 : 0;
+        int needed = Math.max(spec.successThreshold(), window.successesNeeded());
         State state = current.state();
         State target = state;
-        if (result.ok() && state != State.READY && successes >= spec.successThreshold()) {
+        if (result.ok() && state != State.READY && successes >= needed) {
             target = State.READY;
-        } else if (!result.ok() && failures >= spec.failureThreshold()) {
+        }
+        boolean streak = failures >= spec.failureThreshold();
+        if (target == state && !result.ok() && (streak || window.windowFlapping())) {
             boolean inGrace = result.at().isBefore(startedAt.plus(spec.startupGrace()));
             if (state == State.READY || state == State.STARTING && !inGrace) {
                 target = State.NOT_READY;
@@ -37,10 +49,13 @@ final class Hysteresis {
         if (target != state && !state.canBecome(target)) {
             throw new IllegalStateException(spec.name() + " cannot move from " + state.code() + " to " + target.code());
         }
-        // A not-ready check keeps naming its latest failure; a ready one names none.
-        Cause cause = target == State.READY ? Cause.OK : result.ok() ? current.cause() : result.cause();
+        // A not-ready check names its latest failure, or flapping where the window alone took it out; a ready one none.
+        boolean flapping = target == State.NOT_READY && (state != State.NOT_READY ? !streak && window.windowFlapping()
+                : current.cause() == Cause.FLAPPING);
+        Cause cause = target == State.READY ? Cause.OK : flapping ? Cause.FLAPPING : result.ok() ? current.cause() : result.cause();
+        String account = target == State.READY ? null : window.account() != null ? window.account() : current.flapping();
         Instant since = target == state ? current.since() : result.at();
-        return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result, null);
+        return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result, null, needed, account);
     }
 
     /**
@@ -53,8 +68,8 @@ final class Hysteresis {
         Instant since = current.state() == State.NOT_READY ? current.since() : event.at();
         return probe == null
                 ? new Verdict(current.spec(), State.NOT_READY, event.cause(), since, current.consecutiveFailures(), 0, current.probes(),
-                        current.last(), event)
+                        current.last(), event, current.successesNeeded(), null)
                 : new Verdict(current.spec(), State.NOT_READY, event.cause(), since, current.consecutiveFailures() + 1, 0,
-                        current.probes() + 1, probe, event);
+                        current.probes() + 1, probe, event, current.successesNeeded(), null);
     }
 }

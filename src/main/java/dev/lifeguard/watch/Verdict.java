@@ -14,14 +14,16 @@ import dev.lifeguard.probe.ProbeResult;
  * @param since when the check entered its state
  * @param consecutiveFailures failed probes in a row (supervision events are not probes)
  * @param last the latest probe's result, as the probe saw it; null before the first probe
+ * @param successesNeeded the successes in a row that make it ready: the success threshold, more after repeated flaps
+ * @param flapping the failure window's and the damping's account while not ready, when there is one; else null
  * @param event what the supervisor knows about the process that explains the failure; null when nothing
  */
 public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, int consecutiveFailures,
-        int consecutiveSuccesses, long probes, ProbeResult last, SupervisionEvent event) {
+        int consecutiveSuccesses, long probes, ProbeResult last, SupervisionEvent event, int successesNeeded, String flapping) {
 
     /** The verdict before any probe. */
     public static Verdict initial(CheckSpec spec, Instant now) {
-        return new Verdict(spec, State.STARTING, Cause.OK, now, 0, 0, 0, null, null);
+        return new Verdict(spec, State.STARTING, Cause.OK, now, 0, 0, 0, null, null, spec.successThreshold(), null);
     }
 
     public String name() {
@@ -70,19 +72,22 @@ public record Verdict(CheckSpec spec, State state, Cause cause, Instant since, i
             String answered = target + " answered (" + last.detail() + ")";
             return switch (state) {
                 case READY -> "Ready: " + answered + ".";
-                case STARTING -> "Starting: " + answered + ", " + consecutiveSuccesses + " of " + spec.successThreshold()
+                case STARTING -> "Starting: " + answered + ", " + consecutiveSuccesses + " of " + successesNeeded
                         + " successes before ready.";
                 case NOT_READY -> "Recovering from " + cause.code() + ": " + answered + ", " + consecutiveSuccesses + " of "
-                        + spec.successThreshold() + " successes before ready.";
+                        + successesNeeded + " successes before ready" + (flapping != null ? " (" + flapping + ")" : "") + ".";
             };
         }
         String failed = last.cause().explanation() + " " + target + ": " + last.detail() + ".";
+        if (state == State.NOT_READY && cause == Cause.FLAPPING) {
+            return cause.explanation() + " " + flapping + "; last: " + failed;
+        }
         return switch (state) {
             case READY -> "Ready, but the last probe failed (" + last.cause().code() + ", " + consecutiveFailures + " of "
                     + spec.failureThreshold() + " failures before not ready): " + failed;
             case STARTING -> "Starting, the last probe failed (" + last.cause().code() + ", " + consecutiveFailures + " failure(s); "
                     + "not ready after " + spec.failureThreshold() + " once the startup grace is over): " + failed;
-            case NOT_READY -> failed;
+            case NOT_READY -> flapping == null ? failed : failed + " (" + flapping + ")";
         };
     }
 }
