@@ -57,4 +57,18 @@ public interface RestartConfig {
         ON_FAILURE,
         NEVER
     }
+
+    /**
+     * Whether a service judged slow (it answers, later than the probe's timeout) for the whole hang window is
+     * restarted once its requests in flight have ended; false keeps it running, out of rotation.
+     */
+    @WithDefault("true")
+    String onSlow();
+
+    /**
+     * How long the side probe waits that tells slow from hung after a probe timed out. A hang that the evidence alone
+     * does not prove (stopped, deadlocked) waits for it, up to this much past the first timeout.
+     */
+    @WithDefault("15s")
+    String slowTimeout();
 }

@@ -40,7 +40,7 @@ public final class Settings {
     /** Every other key, whole. */
     static final List<String> OTHER_KEYS = List.of("lifeguard.restart.policy", "lifeguard.restart.grace", "lifeguard.restart.hang-after",
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
-            "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.process.match", "lifeguard.process.pidfile",
+            "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.restart.on-slow", "lifeguard.restart.slow-timeout", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",
             "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout",
             "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync");

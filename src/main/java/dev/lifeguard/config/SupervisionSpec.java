@@ -12,7 +12,7 @@ import dev.lifeguard.config.RestartConfig.RestartPolicyKind;
 /** The validated restart and admin settings. Immutable. */
 public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration hangAfter, Duration backoff,
         Duration backoffMax, Duration resetAfter, int maxRestarts, BudgetSpent whenBudgetSpent, Duration window, boolean threadDump,
-        Optional<String> adminToken, Optional<Path> pidfile, Optional<Pattern> match) {
+        boolean onSlow, Duration slowTimeout, Optional<String> adminToken, Optional<Path> pidfile, Optional<Pattern> match) {
 
     /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
     public static SupervisionSpec from(LifeguardConfig config) {
@@ -32,6 +32,8 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
         BudgetSpent whenBudgetSpent = ConfigValues.budgetSpent(p + "when-budget-spent", r.whenBudgetSpent());
         int maxRestarts = ConfigValues.integer(p + "max-restarts", r.maxRestarts(), "write e.g. 5 (0: no restarts, the first death spends the budget)");
         boolean threadDump = ConfigValues.bool(p + "thread-dump", r.threadDump());
+        boolean onSlow = ConfigValues.bool(p + "on-slow", r.onSlow());
+        Duration slowTimeout = positive(p + "slow-timeout", r.slowTimeout(), "15s");
         if (maxRestarts < 0) {
             throw new InvalidConfigException(p + "max-restarts", "must not be negative", "write e.g. 5 (0: no restarts, the first death spends the budget)");
         }
@@ -44,7 +46,7 @@ public record SupervisionSpec(RestartPolicyKind policy, Duration grace, Duration
                     + e.getDescription() + ")", "write e.g. java .*-jar app.jar, or a plain word of the command line");
         }
         return new SupervisionSpec(policy, grace, hangAfter, backoff, backoffMax, resetAfter,
-                maxRestarts, whenBudgetSpent, window, threadDump, AdminSpec.from(config).token(), process.pidfile().map(Path::of), match);
+                maxRestarts, whenBudgetSpent, window, threadDump, onSlow, slowTimeout, AdminSpec.from(config).token(), process.pidfile().map(Path::of), match);
     }
 
     private static Duration positive(String key, String text, String example) {

@@ -1,38 +1,85 @@
 package dev.lifeguard.supervise;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import java.util.function.Consumer;
+
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 
 /**
- * Decides from the upstream's probes, and {@code /proc} where the process is seen, whether it is answering or hung;
- * when a process it sees is hung, gathers the evidence for stopping it. Fed on the supervisor thread;
+ * Decides from the upstream's probes, and {@code /proc} where the process is seen, whether it is answering, slow or
+ * hung. After a probe times out waiting for an answer, a side probe with a longer timeout asks whether it answers at
+ * all. At the end of the hang window a seen process is slow (not hung) when the side probe got an answer during the
+ * window or the process finished with some of its connections, unless the evidence alone says hung (stopped,
+ * deadlocked); while a side probe is still out, the verdict waits for it. Fed on the supervisor thread;
  * {@link #judgedHung()} may be read from any.
  */
 final class HangDetector {
 
     private static final Logger LOG = Logger.getLogger(HangDetector.class);
 
-    /** A hung process: why, in one line, the facts, and its thread dump if one was taken. Immutable. */
-    record Hang(String why, List<String> evidence, List<String> threadDump) {
+    /**
+     * A process that has not answered for the whole hang window: why, in one line, the facts, its thread dump if one
+     * was taken, and what tells a slow process from a hung one. Immutable.
+     *
+     * @param since when the window began
+     * @param definite the evidence alone says hung (stopped, deadlocked, stuck in I/O, out of descriptors): no slow
+     *     service looks like that
+     * @param connectionsEnded connections on the upstream's port that the process finished with during the window:
+     *     requests it completed, which a hung process never does
+     */
+    record Hang(long pid, String why, List<String> evidence, List<String> threadDump, Instant since, boolean definite, int connectionsEnded) {
+    }
+
+    /** What to do about a process that did not answer for the whole hang window. */
+    sealed interface Decision permits Hung, Slow {
+        Hang hang();
+    }
+
+    /** Hung: stop it. */
+    record Hung(Hang hang) implements Decision {
+    }
+
+    /** Slow: it still serves; {@code why} in one line. */
+    record Slow(Hang hang, String why) implements Decision {
     }
 
     private final HangJudge judge;
+    private final SlowProbe sideProbe;
+    private final Duration probeTimeout;
+    private final Clock clock;
     private final boolean threadDump;
+    private final OptionalInt port;
     private volatile boolean judgedHung;
     /** When the current hang window began, and the process as it was then. */
     private Instant windowStart;
     private ProcSnapshot atWindowStart;
+    private Set<Long> heldAtWindowStart = Set.of();
+    /** Whether this window's hang was reported: once per window. */
+    private boolean reported;
+    /** A hang waiting for the side probe's answer, for the process it concerns; null when none. */
+    private Hang pending;
+    private ChildProcess pendingFor;
 
-    HangDetector(Duration hangAfter, boolean threadDump) {
+    HangDetector(Duration hangAfter, boolean threadDump, OptionalInt port, SlowProbe sideProbe, Duration probeTimeout, Clock clock) {
+        this.clock = clock;
         this.judge = new HangJudge(hangAfter);
         this.threadDump = threadDump;
+        this.port = port;
+        this.sideProbe = sideProbe;
+        this.probeTimeout = probeTimeout;
     }
 
     /** Whether the upstream is judged hung now: what {@code /lifeguard/upstream/live} tells a kubelet. */
@@ -46,16 +93,31 @@ final class HangDetector {
         judgedHung = false;
         windowStart = null;
         atWindowStart = null;
+        heldAtWindowStart = Set.of();
+        reported = false;
+        pending = null;
+        pendingFor = null;
+        sideProbe.reset();
+    }
+
+    /** Not hung after all (it answered, slowly): /lifeguard/upstream/live says so. */
+    void slow() {
+        judgedHung = false;
     }
 
     /**
      * Observes one probe of the upstream.
      *
      * @param process the upstream's process when it is seen alive, else null: then a hang is only judged and logged
-     * @return the hang, once a seen process has failed like a hang for the whole window
+     * @param askSide gets the side probe's answer (or empty when none came in time) for {@link #sideAnswered}; it must
+     *     bring it back to the supervisor thread
+     * @return what to do, once per window, when a seen process has failed like a hang for the whole of it
      */
-    Optional<Hang> observe(ProbeResult last, ChildProcess process) {
+    Optional<Decision> observe(ProbeResult last, ChildProcess process, Consumer<Optional<SlowProbe.Answer>> askSide) {
         judge.observe(last, process != null);
+        if (process != null && last.cause() == Cause.RESPONSE_TIMEOUT) {
+            sideProbe.start(askSide);
+        }
         Instant since = judge.failingSince();
         boolean hung = judge.hung(last.at());
         if (process == null) {
@@ -71,20 +133,64 @@ final class HangDetector {
         if (since == null) {
             windowStart = null;
             judgedHung = false;
+            reported = false;
             return Optional.empty();
         }
         if (!since.equals(windowStart)) {
             windowStart = since;
             atWindowStart = ProcSnapshot.of(process.pid()).orElse(null);
+            heldAtWindowStart = port.isPresent() ? ProcSockets.held(process.handle(), port.getAsInt()) : Set.of();
+            reported = false;
         }
-        if (!hung) {
+        if (!hung || reported) {
             return Optional.empty();
         }
+        reported = true;
         judgedHung = true;
         HangEvidence evidence = HangEvidence.gather(process.handle(), atWindowStart, threadDump, process.stdout());
+        List<String> lines = new ArrayList<>(evidence.lines());
+        int ended = 0;
+        if (port.isPresent()) {
+            Set<Long> gone = new HashSet<>(heldAtWindowStart);
+            gone.removeAll(ProcSockets.held(process.handle(), port.getAsInt()));
+            ended = gone.size();
+            lines.add("connections on port " + port.getAsInt() + ": " + heldAtWindowStart.size() + " held when it stopped answering, "
+                    + ended + " of them finished with since");
+        }
         String why = "process " + process.pid() + " is " + evidence.kind() + " and has not answered for "
                 + Durations.elapsed(Duration.between(since, last.at())) + " (last probe: " + last.cause().code() + ")";
-        LOG.warnf("[hung] %s; evidence:%n  %s", why, String.join(System.lineSeparator() + "  ", evidence.lines()));
-        return Optional.of(new Hang(why, evidence.lines(), evidence.threadDump()));
+        Hang hang = new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), since, evidence.definite(), ended);
+        if (!hang.definite() && sideProbe.answeredSince(since).isEmpty() && ended == 0 && sideProbe.outstanding()) {
+            LOG.infof("upstream has not answered for %s; its side probe (allowed %s) will tell slow from hung", Durations.elapsed(
+                    Duration.between(since, last.at())), Durations.exact(sideProbe.timeout()));
+            pending = hang;
+            pendingFor = process;
+            return Optional.empty();
+        }
+        return Optional.of(decide(hang));
+    }
+
+    /** The side probe came back; decides a hang that waited for it. Supervisor thread. */
+    Optional<Decision> sideAnswered(ChildProcess process, Optional<SlowProbe.Answer> answer) {
+        Hang waiting = pending;
+        if (waiting == null || pendingFor != process) {
+            return Optional.empty();
+        }
+        pending = null;
+        pendingFor = null;
+        return Optional.of(decide(waiting));
+    }
+
+    private Decision decide(Hang hang) {
+        Optional<SlowProbe.Answer> answer = sideProbe.answeredSince(hang.since());
+        if (hang.definite() || answer.isEmpty() && hang.connectionsEnded() == 0) {
+            judgedHung = true;
+            return new Hung(hang);
+        }
+        judgedHung = false;
+        String why = "process " + hang.pid() + " answers, slowly: " + answer.map(a -> a.describe(sideProbe.timeout(), probeTimeout))
+                .orElse(hang.connectionsEnded() + " of its connections finished during the window") + "; not one answer within the check's timeout for "
+                + Durations.elapsed(Duration.between(hang.since(), clock.instant()));
+        return new Slow(hang, why);
     }
 }

@@ -15,6 +15,11 @@ import java.util.concurrent.TimeUnit;
  */
 record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
 
+    /** Whether the evidence alone says hung: stopped, deadlocked, stuck in I/O or out of descriptors, never merely slow. */
+    boolean definite() {
+        return kind.startsWith("stopped") || kind.startsWith("deadlocked") || kind.startsWith("stuck") || kind.startsWith("out of");
+    }
+
     private static final long DUMP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /**

@@ -1,8 +1,12 @@
 package dev.lifeguard.supervise;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +23,8 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.AdminSpec;
+import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.config.CheckSpecs;
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.InvalidConfigException;
@@ -35,6 +41,7 @@ import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.core.Vertx;
 
 /**
  * Supervises the upstream's process: the child it wraps ({@link Wrapping}) or the process it finds in a shared PID
@@ -47,6 +54,7 @@ public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
     private static final int HISTORY = 50;
+    private static final Duration IN_FLIGHT_CHECK = Duration.ofMillis(200);
 
     private final Watchers watchers;
     private final Clock clock;
@@ -61,13 +69,18 @@ public class Supervisor implements WatchListener {
     private final DrainGate drainGate;
     /** The longest a drain may take, with a margin: the gate itself gives up at the drain timeout. */
     private final Duration drainBound;
+    private final Duration drainTimeout;
+    private final CheckSpec upstream;
+    /** The upstream's port, where its connections can be read: the requests in flight before a restart. */
+    private final OptionalInt port;
+    private final SlowProbe sideProbe;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
     /** Set once, by {@link #start} in wrap mode or at start-up in sidecar mode; both null while watching only. */
     private volatile Wrapping wrapping;
     private volatile LocatedProcess located;
 
-    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate) {
+    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx) {
         this.watchers = watchers;
         this.clock = clock;
         this.incidents = new IncidentLog(HISTORY, listeners);
@@ -75,12 +88,16 @@ public class Supervisor implements WatchListener {
         try {
             this.spec = SupervisionSpec.from(config);
             this.crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
-            this.drainBound = LoadBalancerSpec.from(config).drainTimeout().plusSeconds(5);
+            this.drainTimeout = LoadBalancerSpec.from(config).drainTimeout();
+            this.upstream = CheckSpecs.from(config).get(0);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
+        this.drainBound = drainTimeout.plusSeconds(5);
         this.loop = new RestartLoop(spec);
-        this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump());
+        this.port = SlowProbe.port(upstream.target());
+        this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
+        this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -188,6 +205,13 @@ public class Supervisor implements WatchListener {
         if (l != null && l.lost().isPresent()) {
             return l.lost();
         }
+        if (failed.cause() == Cause.RESPONSE_TIMEOUT) {
+            Optional<SlowProbe.Answer> slow = sideProbe.answeredSince(failed.at().minus(spec.slowTimeout()));
+            if (slow.isPresent()) {
+                return Optional.of(new SupervisionEvent(Cause.SLOW, slow.get().describe(spec.slowTimeout(), upstream.timeout()), Cause.SLOW.advice(),
+                        failed.at()));
+            }
+        }
         ChildProcess c = process();
         if (s == ChildState.RUNNING && c != null) {
             Optional<Character> procState = ProcSnapshot.state(c.pid());
@@ -236,11 +260,58 @@ public class Supervisor implements WatchListener {
         if (verdict.ready()) {
             loop.healthy(verdict.since(), last.at());
         }
-        hangs.observe(last, acting ? c : null).ifPresent(hang -> {
+        hangs.observe(last, acting ? c : null, answer -> thread.execute("slow", () -> sideAnswered(c, answer))).ifPresent(d -> act(c, d));
+    }
+
+    /** The side probe came back: a slow answer names the upstream slow at once, and settles a hang that waited for it. */
+    private void sideAnswered(ChildProcess c, Optional<SlowProbe.Answer> answer) {
+        if (c != process() || loop.state() != ChildState.RUNNING) {
+            return;
+        }
+        Verdict now = watchers.upstream();
+        answer.filter(a -> now.last() != null && !now.last().ok()).ifPresent(a -> watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.SLOW,
+                a.describe(spec.slowTimeout(), upstream.timeout()), Cause.SLOW.advice(), a.at())));
+        hangs.sideAnswered(c, answer).ifPresent(d -> act(c, d));
+    }
+
+    /** Acts on a process that did not answer for the whole hang window: stops it if hung; if slow, as on-slow says. */
+    private void act(ChildProcess c, HangDetector.Decision decision) {
+        HangDetector.Hang hang = decision.hang();
+        if (decision instanceof HangDetector.Slow slow) {
+            if (!spec.onSlow()) {
+                LOG.warnf("[slow] %s; it stays out of rotation and is not restarted (lifeguard.restart.on-slow=false)", slow.why());
+                return;
+            }
+            LOG.warnf("[slow] %s; restarting it once its requests in flight have ended (at most %s); evidence:%n  %s", slow.why(),
+                    Durations.exact(drainTimeout), String.join(System.lineSeparator() + "  ", hang.evidence()));
             loop.stopping();
-            c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
-            c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
-        });
+            Set<Long> inFlight = port.isPresent() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
+            awaitInFlight(c, slow.why(), hang.evidence(), inFlight.size(), clock.instant());
+            return;
+        }
+        LOG.warnf("[hung] %s; evidence:%n  %s", hang.why(), String.join(System.lineSeparator() + "  ", hang.evidence()));
+        loop.stopping();
+        c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
+        c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
+    }
+
+    /**
+     * A slow process is stopped once the requests it is serving have ended (their clients got their answers), or at
+     * the drain timeout: out of rotation already, it gets no new ones.
+     */
+    private void awaitInFlight(ChildProcess c, String why, List<String> evidence, int atStart, Instant since) {
+        Set<Long> inFlight = port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
+        boolean late = !clock.instant().isBefore(since.plus(drainTimeout));
+        if (!inFlight.isEmpty() && !late && c.alive()) {
+            thread.schedule("in-flight", () -> awaitInFlight(c, why, evidence, atStart, since), IN_FLIGHT_CHECK);
+            return;
+        }
+        List<String> all = new ArrayList<>(evidence);
+        all.add("requests in flight: " + atStart + " when judged slow, " + inFlight.size() + " left after "
+                + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : ""));
+        if (c.alive()) {
+            c.stop(Cause.SLOW, why, all, spec.grace());
+        }
     }
 
     /**

@@ -25,7 +25,7 @@ class RestartLoopTest {
 
     private static RestartLoop loop(RestartPolicyKind policy, int maxRestarts) {
         return new RestartLoop(new SupervisionSpec(policy, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1),
-                Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, BudgetSpent.STAY, Duration.ofMinutes(10), true,
+                Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, BudgetSpent.STAY, Duration.ofMinutes(10), true, true, Duration.ofSeconds(30),
                 Optional.empty(), Optional.empty(), Optional.<Pattern>empty()));
     }
 

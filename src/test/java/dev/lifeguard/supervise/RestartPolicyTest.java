@@ -20,7 +20,7 @@ class RestartPolicyTest {
 
     private static RestartPolicy policy(int maxRestarts) {
         return new RestartPolicy(new SupervisionSpec(RestartPolicyKind.ALWAYS, Duration.ofSeconds(10), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, BudgetSpent.STAY, Duration.ofMinutes(10), true,
+                Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(60), maxRestarts, BudgetSpent.STAY, Duration.ofMinutes(10), true, true, Duration.ofSeconds(30),
                 Optional.empty(), Optional.empty(), Optional.<Pattern>empty()));
     }
 

@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpServer;
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
  * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
- * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
+ * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
  */
 public final class TestUpstream {
@@ -25,6 +25,7 @@ public final class TestUpstream {
     private static final Object LEFT = new Object();
     private static final Object RIGHT = new Object();
     private static volatile boolean busy;
+    private static volatile long slowMillis;
 
     private TestUpstream() {
     }
@@ -65,6 +66,10 @@ public final class TestUpstream {
             }
             respond(exchange, 200, "done");
         });
+        server.createContext("/slow", exchange -> {
+            slowMillis = Long.parseLong(query(exchange.getRequestURI(), "ms", "1000"));
+            respond(exchange, 200, "slow");
+        });
         server.createContext("/deadlock", exchange -> {
             deadlock();
             respond(exchange, 200, "deadlocked");
@@ -95,6 +100,13 @@ public final class TestUpstream {
     }
 
     private static void health(HttpExchange exchange) throws IOException {
+        if (slowMillis > 0) {
+            try {
+                Thread.sleep(slowMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         synchronized (LEFT) {
             while (busy) {
                 Thread.onSpinWait();

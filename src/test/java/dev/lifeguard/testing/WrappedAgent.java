@@ -44,7 +44,7 @@ public final class WrappedAgent implements AutoCloseable {
 
     /**
      * Settings that make a wrapped test upstream on {@code port} quick to judge (probes every 250 ms, a 200 ms back-off,
-     * a 2 s grace and hang window, a drain of at most 3 s), then {@code more} as {@code key, value, key, value...}.
+     * a 2 s grace and hang window, a drain of at most 3 s, a side probe of 3 s to tell slow from hung), then {@code more} as {@code key, value, key, value...}.
      */
     public static Map<String, String> fastSettings(int port, String... more) {
         Map<String, String> s = new HashMap<>(Map.of(
@@ -55,7 +55,8 @@ public final class WrappedAgent implements AutoCloseable {
                 "lifeguard.restart.backoff", "200ms",
                 "lifeguard.restart.grace", "2s",
                 "lifeguard.restart.hang-after", "2s",
-                "lifeguard.drain.timeout", "3s"));
+                "lifeguard.drain.timeout", "3s",
+                "lifeguard.restart.slow-timeout", "3s"));
         for (int i = 0; i < more.length; i += 2) {
             s.put(more[i], more[i + 1]);
         }
