@@ -155,8 +155,8 @@ public class LoadBalancerDrain implements DrainGate {
         return d != null && d.isDone() ? Optional.of(d.join()) : Optional.empty();
     }
 
-    /** An operator's restart brings the service back into rotation: the next stop drains again. */
-    public void reset() {
+    @Override
+    public void undrain() {
         CompletableFuture<DrainOutcome> d = drain.get();
         if (d != null && d.isDone() && drain.compareAndSet(d, null)) {
             watchers.endDrain();

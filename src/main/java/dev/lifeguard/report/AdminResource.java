@@ -120,7 +120,6 @@ public class AdminResource {
         LOG.warnf("Restart requested through POST /lifeguard/admin/restart from %s (%s; child in state %s)", address(request),
                 decision == AdminAccess.Decision.TOKEN ? "admin token" : "loopback, no token", previous);
         supervisor.restartNow("requested through POST /lifeguard/admin/restart");
-        drain.reset();
         return Response.accepted(new Restarting(true, previous)).build();
     }
 }

@@ -14,6 +14,12 @@ public interface DrainGate {
      */
     CompletionStage<DrainOutcome> drain(String why);
 
+    /**
+     * A new process has started after a drained restart: readiness follows the checks again, and a later stop drains
+     * anew. Does nothing while a drain is still under way.
+     */
+    void undrain();
+
     /** What a drain achieved, in one line for the log and the status. */
     record DrainOutcome(boolean observed, String account) {
     }

@@ -119,7 +119,8 @@ public class Supervisor implements WatchListener {
             throw new ConfigurationException("Invalid configuration: lifeguard.process.pidfile or lifeguard.process.match finds a process "
                     + "Lifeguard does not start; do not also give a command after --");
         }
-        Wrapping w = new Wrapping(command, spec, loop, hangs, incidents, thread, watchers.upstreamWatcher(), clock, crashLoopAdvice, endedForGood);
+        Wrapping w = new Wrapping(command, spec, loop, hangs, incidents, thread, watchers.upstreamWatcher(), clock, crashLoopAdvice, endedForGood,
+                drainGate::undrain);
         wrapping = w;
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
         publish();
@@ -183,7 +184,13 @@ public class Supervisor implements WatchListener {
             }
             if (asked == RestartLoop.Operator.STOP) {
                 loop.stopping();
-                c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
+                if (watchers.ready()) {
+                    // In rotation: the load balancers learn first, the requests in flight end, then the stop.
+                    drainGate.drain("an operator's restart").whenComplete((outcome, e) -> thread.execute("restart after drain",
+                            () -> stopAfterInFlight(c, Cause.RESTART_REQUESTED, reason, List.of())));
+                } else {
+                    c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
+                }
             } else if (asked == RestartLoop.Operator.START_NOW && w != null) {
                 w.spawn();
             }
@@ -285,8 +292,7 @@ public class Supervisor implements WatchListener {
             LOG.warnf("[slow] %s; restarting it once its requests in flight have ended (at most %s); evidence:%n  %s", slow.why(),
                     Durations.exact(drainTimeout), String.join(System.lineSeparator() + "  ", hang.evidence()));
             loop.stopping();
-            Set<Long> inFlight = port.isPresent() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
-            awaitInFlight(c, slow.why(), hang.evidence(), inFlight.size(), clock.instant());
+            stopAfterInFlight(c, Cause.SLOW, slow.why(), hang.evidence());
             return;
         }
         LOG.warnf("[hung] %s; evidence:%n  %s", hang.why(), String.join(System.lineSeparator() + "  ", hang.evidence()));
@@ -296,21 +302,26 @@ public class Supervisor implements WatchListener {
     }
 
     /**
-     * A slow process is stopped once the requests it is serving have ended (their clients got their answers), or at
-     * the drain timeout: out of rotation already, it gets no new ones.
+     * Stops a process out of rotation once the requests it is serving have ended (their clients got their answers),
+     * or at the drain timeout: it gets no new ones.
      */
-    private void awaitInFlight(ChildProcess c, String why, List<String> evidence, int atStart, Instant since) {
+    private void stopAfterInFlight(ChildProcess c, Cause cause, String why, List<String> evidence) {
+        Set<Long> inFlight = port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
+        awaitInFlight(c, cause, why, evidence, inFlight.size(), clock.instant());
+    }
+
+    private void awaitInFlight(ChildProcess c, Cause cause, String why, List<String> evidence, int atStart, Instant since) {
         Set<Long> inFlight = port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
         boolean late = !clock.instant().isBefore(since.plus(drainTimeout));
         if (!inFlight.isEmpty() && !late && c.alive()) {
-            thread.schedule("in-flight", () -> awaitInFlight(c, why, evidence, atStart, since), IN_FLIGHT_CHECK);
+            thread.schedule("in-flight", () -> awaitInFlight(c, cause, why, evidence, atStart, since), IN_FLIGHT_CHECK);
             return;
         }
         List<String> all = new ArrayList<>(evidence);
-        all.add("requests in flight: " + atStart + " when judged slow, " + inFlight.size() + " left after "
+        all.add("requests in flight: " + atStart + " at the decision, " + inFlight.size() + " left after "
                 + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : ""));
         if (c.alive()) {
-            c.stop(Cause.SLOW, why, all, spec.grace());
+            c.stop(cause, why, all, spec.grace());
         }
     }
 

@@ -47,6 +47,8 @@ final class Wrapping {
     private final Clock clock;
     private final String crashLoopAdvice;
     private final CompletableFuture<Integer> endedForGood;
+    /** Told after every start: a drained restart is over. */
+    private final Runnable started;
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
     private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
     private final OomCounter oom = OomCounter.detect();
@@ -56,7 +58,8 @@ final class Wrapping {
     private ScheduledFuture<?> pendingRestart;
 
     Wrapping(List<String> command, SupervisionSpec spec, RestartLoop loop, HangDetector hangs, IncidentLog incidents, SupervisorThread thread,
-            CheckWatcher upstream, Clock clock, String crashLoopAdvice, CompletableFuture<Integer> endedForGood) {
+            CheckWatcher upstream, Clock clock, String crashLoopAdvice, CompletableFuture<Integer> endedForGood, Runnable started) {
+        this.started = started;
         this.command = List.copyOf(command);
         this.spec = spec;
         this.loop = loop;
@@ -122,6 +125,7 @@ final class Wrapping {
         hangs.reset();
         LOG.infof("Started process %d: %s", c.pid(), Redaction.commandLine(command));
         upstream.expectRecovery(RECOVERY_WINDOW);
+        started.run();
         c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 

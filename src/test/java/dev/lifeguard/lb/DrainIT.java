@@ -106,4 +106,25 @@ class DrainIT {
             assertEquals("ready", agent.status().getString("admission.status"));
         }
     }
+
+    @Test
+    void anOperatorsRestartDrainsTheSteadyPollerFirstAndTheNewChildComesBackIntoRotation() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.drain.timeout", "20s"),
+                WrappedAgent.testUpstream(port, "--report-sigterm"));
+                Poller poller = new Poller(agent.port())) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> poller.polls.stream().filter(p -> p.status() == 200).count() >= 5);
+            long first = agent.childPid();
+            agent.http().post("/lifeguard/admin/restart").then().statusCode(202);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> agent.childPid() != first && agent.childPid() > 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> poller.polls.get(poller.polls.size() - 1).status() == 200);
+            Poll draining = poller.firstDraining();
+            assertThat("the poller saw 503 draining: " + poller.polls, draining, notNullValue());
+            long stopping = stoppingAt(agent.stdout());
+            assertThat("the first child was stopped: " + agent.stdout(), stopping > 0, is(true));
+            assertThat("the poller saw 503 draining before the child was stopped", draining.atMillis(), lessThan(stopping + 1));
+            assertThat(agent.stdout(), containsString("Draining (an operator's restart)"));
+            assertEquals("ready", agent.status().getString("admission.status"), "the drain ended with the restart");
+        }
+    }
 }

@@ -53,7 +53,7 @@ class SlowIT {
             assertThat("the request in flight was answered before the restart", inFlight.get(), containsString("HTTP/1.1 200"));
             JsonPath status = agent.status();
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("answers, slowly"));
-            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("requests in flight: 1 when judged slow, 0 left")));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("requests in flight: 1 at the decision, 0 left")));
             assertThat(agent.stdout(), containsString("[slow] process " + first));
         }
     }
