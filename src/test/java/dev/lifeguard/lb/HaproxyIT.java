@@ -13,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -205,6 +207,32 @@ class HaproxyIT {
         @Override
         public void close() {
             timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void anHaproxyThatStartsAfterLifeguardOrIsRestartedGetsLifeguardsStateFromTheResync() throws Exception {
+        int port = Ports.closed();
+        int agentPort = Ports.closed();
+        int lifeguardPort = Ports.closed();
+        Path dir = Files.createTempDirectory("lifeguard-haproxy");
+        String config = config(Ports.closed(), "    server s1 127.0.0.1:%d check port %d inter 30s fall 1 rise 1 agent-check agent-port %d agent-inter 30s\n"
+                .formatted(port, lifeguardPort, agentPort));
+        try (WrappedAgent agent = WrappedAgent.start(lifeguardPort, WrappedAgent.fastSettings(port, "lifeguard.agent-check.port",
+                Integer.toString(agentPort), "lifeguard.haproxy.runtime-api", dir.resolve("admin.sock").toString(), "lifeguard.haproxy.server",
+                "be/s1", "lifeguard.haproxy.resync", "500ms", "lifeguard.upstream.startup-grace", "0s"), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            get("http://127.0.0.1:" + port + "/status?code=500");
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("not_ready"));
+            await().atMost(WAIT).until(() -> agent.stdout().contains("Cannot push to HAProxy's Runtime API"));
+            for (int start = 0; start < 2; start++) {
+                // A new HAProxy starts the server UP and checks it only every 30 s: only a push explains DOWN.
+                try (Haproxy haproxy = Haproxy.start(config, dir)) {
+                    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> haproxy.server("be", "s1").get("status").startsWith("DOWN"));
+                }
+            }
+            assertThat(agent.stdout(), containsString("HAProxy's Runtime API at " + dir.resolve("admin.sock") + " answers again"));
+            assertThat(agent.http().get("/q/metrics").asString(), containsString("lifeguard_lb_push_failures_total"));
         }
     }
 }

@@ -54,7 +54,12 @@ public final class Haproxy implements AutoCloseable {
      * {socket}} in the text is replaced by its path); returns once the socket answers.
      */
     public static Haproxy start(String config) throws IOException {
-        Path dir = Files.createTempDirectory("lifeguard-haproxy");
+        return start(config, Files.createTempDirectory("lifeguard-haproxy"));
+    }
+
+    /** The same in {@code dir}: its socket is {@code dir/admin.sock}, the same path for an HAProxy started again there. */
+    public static Haproxy start(String config, Path dir) throws IOException {
+        Files.createDirectories(dir);
         Path socket = dir.resolve("admin.sock");
         Path cfg = dir.resolve("haproxy.cfg");
         Files.writeString(cfg, "global\n    stats socket " + socket + " mode 600 level admin\n\n" + config);

@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpServer;
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
  * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
- * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
+ * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /status?code=N} with status N, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
  */
 public final class TestUpstream {
@@ -26,6 +26,7 @@ public final class TestUpstream {
     private static final Object RIGHT = new Object();
     private static volatile boolean busy;
     private static volatile long slowMillis;
+    private static volatile int healthStatus = 200;
 
     private TestUpstream() {
     }
@@ -65,6 +66,10 @@ public final class TestUpstream {
                 Thread.currentThread().interrupt();
             }
             respond(exchange, 200, "done");
+        });
+        server.createContext("/status", exchange -> {
+            healthStatus = Integer.parseInt(query(exchange.getRequestURI(), "code", "200"));
+            respond(exchange, 200, "status " + healthStatus);
         });
         server.createContext("/slow", exchange -> {
             slowMillis = Long.parseLong(query(exchange.getRequestURI(), "ms", "1000"));
@@ -112,7 +117,7 @@ public final class TestUpstream {
                 Thread.onSpinWait();
             }
         }
-        respond(exchange, 200, "ok");
+        respond(exchange, healthStatus, healthStatus == 200 ? "ok" : "failing on purpose");
     }
 
     private static void deadlock() {
