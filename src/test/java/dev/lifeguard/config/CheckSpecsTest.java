@@ -158,6 +158,20 @@ class CheckSpecsTest {
     }
 
     @Test
+    void readsTheFlappingRuleAndRefusesAShareOutsideZeroToAHundredPercent() {
+        CheckSpec.Flapping f = specs("lifeguard.upstream.window-failure-share", "50%", "lifeguard.upstream.window", "20s").get(0).flapping();
+        assertEquals(0.5, f.failureShare());
+        assertEquals(Duration.ofSeconds(20), f.window());
+        assertEquals(0.25, specs("lifeguard.upstream.window-failure-share", "0.25").get(0).flapping().failureShare());
+        for (String bad : List.of("0%", "150%", "half")) {
+            InvalidConfigException e = invalid("lifeguard.upstream.window-failure-share", bad);
+            assertEquals("lifeguard.upstream.window-failure-share", e.key());
+            assertThat(e.getMessage(), containsString("write a percentage such as 30%"));
+        }
+        assertEquals("lifeguard.upstream.flap-damping-max", invalid("lifeguard.upstream.flap-damping-max", "0").key());
+    }
+
+    @Test
     void rejectsATimeoutLongerThanTheInterval() {
         InvalidConfigException e = invalid("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s");
         assertEquals("lifeguard.upstream.timeout", e.key());
