@@ -59,10 +59,11 @@ public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdm
                     "write backend/server as in haproxy.cfg, e.g. app/web1 (several comma-separated)");
         }
         List<HaproxyTarget.Server> named = new ArrayList<>();
-        for (String s : servers.get().split(",")) {
-            String[] parts = s.strip().split("/", -1);
+        for (String raw : servers.get().split(",")) {
+            String s = raw.strip();
+            String[] parts = s.split("/", -1);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank() || s.contains(" ")) {
-                throw new InvalidConfigException("lifeguard.haproxy.server", "'" + s.strip() + "' is not backend/server",
+                throw new InvalidConfigException("lifeguard.haproxy.server", "'" + s + "' is not backend/server",
                         "write backend/server as in haproxy.cfg, e.g. app/web1 (several comma-separated)");
             }
             named.add(new HaproxyTarget.Server(parts[0], parts[1]));
