@@ -130,14 +130,30 @@ public class HaproxyPush implements WatchListener {
             state = "in sync at " + clock.instant() + ": " + String.join("; ", done);
         } catch (IOException | RuntimeException e) {
             failures.increment();
+            String why = e.getMessage() + hint(e.getMessage());
             if (failing++ == 0) {
-                LOG.warnf("Cannot push to HAProxy's Runtime API at %s (%s): retrying every %s at most; HAProxy's own checks still apply",
-                        spec.haproxy().get().describe(), e.getMessage(), Durations.exact(spec.resync()));
+                LOG.warnf("Cannot push to HAProxy's Runtime API at %s (lifeguard.haproxy.runtime-api): %s; retrying every %s at most, "
+                        + "HAProxy's own checks still apply", spec.haproxy().get().describe(), why, Durations.exact(spec.resync()));
             }
-            state = "failing since " + failing + " attempt(s): " + e.getMessage();
+            state = "failing (" + failing + " attempt(s) in a row): " + why;
             thread.schedule(this::request, retry.toMillis(), TimeUnit.MILLISECONDS);
             retry = retry.multipliedBy(2).compareTo(spec.resync()) > 0 ? spec.resync() : retry.multipliedBy(2);
         }
+    }
+
+    /** What to do about what HAProxy or the socket said. */
+    private static String hint(String message) {
+        String m = String.valueOf(message);
+        if (m.contains("Permission denied")) {
+            return " (the stats socket needs 'level admin')";
+        }
+        if (m.contains("Can't find backend") || m.contains("No such backend")) {
+            return " (check lifeguard.haproxy.server against the backends in haproxy.cfg)";
+        }
+        if (m.contains("Connection refused") || m.contains("No such file")) {
+            return " (is HAProxy running, with 'stats socket' at that address?)";
+        }
+        return "";
     }
 
     private Map<String, List<HaproxyTarget.Server>> byBackend() {
