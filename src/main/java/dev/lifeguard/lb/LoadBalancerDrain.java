@@ -26,7 +26,8 @@ import io.vertx.core.Vertx;
  * Drains: readiness turns {@code draining} at once (503, the agent's {@code up 0%}, HAProxy's weight 0 where pushing
  * is on), then the drain waits until every poller that polled steadily before it has polled again since, which is
  * when that load balancer has seen it, and where HAProxy's Runtime API is set, until HAProxy has no session left to
- * the server (the requests in flight have ended); at most {@code lifeguard.drain.timeout}. One drain per Lifeguard: a second request joins the first. Thread-safe.
+ * the server (the requests in flight have ended); at most {@code lifeguard.drain.timeout}. One drain at a time: a
+ * second request joins it, and {@link #undrain} ends it once it is over. Thread-safe.
  */
 @ApplicationScoped
 public class LoadBalancerDrain implements DrainGate {
@@ -55,8 +56,11 @@ public class LoadBalancerDrain implements DrainGate {
     @Override
     public CompletionStage<DrainOutcome> drain(String why) {
         CompletableFuture<DrainOutcome> mine = new CompletableFuture<>();
-        if (!drain.compareAndSet(null, mine)) {
-            return drain.get();
+        while (!drain.compareAndSet(null, mine)) {
+            CompletableFuture<DrainOutcome> current = drain.get();
+            if (current != null) {
+                return current;
+            }
         }
         Drain d = watchers.startDrain(why);
         List<Pollers.Key> waitFor = pollers.steadyBefore(d.since());
@@ -138,7 +142,7 @@ public class LoadBalancerDrain implements DrainGate {
             if (complete) {
                 LOG.infof("Drained: %s", line);
             } else {
-                LOG.warnf("Drain timed out: %s; stopping anyway", line);
+                LOG.warnf("Drain timed out: %s; going on without it", line);
             }
             done.complete(new DrainOutcome(complete, line));
         }
