@@ -1,13 +1,10 @@
 package dev.lifeguard.supervise;
 
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +51,6 @@ public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
     private static final int HISTORY = 50;
-    private static final Duration IN_FLIGHT_CHECK = Duration.ofMillis(200);
 
     private final Watchers watchers;
     private final Clock clock;
@@ -71,9 +67,8 @@ public class Supervisor implements WatchListener {
     private final Duration drainBound;
     private final Duration drainTimeout;
     private final CheckSpec upstream;
-    /** The upstream's port, where its connections can be read: the requests in flight before a restart. */
-    private final OptionalInt port;
     private final SlowProbe sideProbe;
+    private final InFlightStop inFlight;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
     /** Set once, by {@link #start} in wrap mode or at start-up in sidecar mode; both null while watching only. */
@@ -95,9 +90,10 @@ public class Supervisor implements WatchListener {
         }
         this.drainBound = drainTimeout.plusSeconds(5);
         this.loop = new RestartLoop(spec);
-        this.port = SlowProbe.port(upstream.target());
+        OptionalInt port = SlowProbe.port(upstream.target());
         this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
+        this.inFlight = new InFlightStop(thread, clock, port, drainTimeout, spec.grace());
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -187,7 +183,7 @@ public class Supervisor implements WatchListener {
                 if (watchers.ready()) {
                     // In rotation: the load balancers learn first, the requests in flight end, then the stop.
                     drainGate.drain("an operator's restart").whenComplete((outcome, e) -> thread.execute("restart after drain",
-                            () -> stopAfterInFlight(c, Cause.RESTART_REQUESTED, reason, List.of())));
+                            () -> inFlight.stop(c, Cause.RESTART_REQUESTED, reason, List.of())));
                 } else {
                     c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
                 }
@@ -292,37 +288,13 @@ public class Supervisor implements WatchListener {
             LOG.warnf("[slow] %s; restarting it once its requests in flight have ended (at most %s); evidence:%n  %s", slow.why(),
                     Durations.exact(drainTimeout), String.join(System.lineSeparator() + "  ", hang.evidence()));
             loop.stopping();
-            stopAfterInFlight(c, Cause.SLOW, slow.why(), hang.evidence());
+            inFlight.stop(c, Cause.SLOW, slow.why(), hang.evidence());
             return;
         }
         LOG.warnf("[hung] %s; evidence:%n  %s", hang.why(), String.join(System.lineSeparator() + "  ", hang.evidence()));
         loop.stopping();
         c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
         c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
-    }
-
-    /**
-     * Stops a process out of rotation once the requests it is serving have ended (their clients got their answers),
-     * or at the drain timeout: it gets no new ones.
-     */
-    private void stopAfterInFlight(ChildProcess c, Cause cause, String why, List<String> evidence) {
-        Set<Long> inFlight = port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
-        awaitInFlight(c, cause, why, evidence, inFlight.size(), clock.instant());
-    }
-
-    private void awaitInFlight(ChildProcess c, Cause cause, String why, List<String> evidence, int atStart, Instant since) {
-        Set<Long> inFlight = port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
-        boolean late = !clock.instant().isBefore(since.plus(drainTimeout));
-        if (!inFlight.isEmpty() && !late && c.alive()) {
-            thread.schedule("in-flight", () -> awaitInFlight(c, cause, why, evidence, atStart, since), IN_FLIGHT_CHECK);
-            return;
-        }
-        List<String> all = new ArrayList<>(evidence);
-        all.add("requests in flight: " + atStart + " at the decision, " + inFlight.size() + " left after "
-                + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : ""));
-        if (c.alive()) {
-            c.stop(cause, why, all, spec.grace());
-        }
     }
 
     /**

@@ -1,0 +1,60 @@
+package dev.lifeguard.supervise;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import dev.lifeguard.config.Durations;
+import dev.lifeguard.probe.Cause;
+
+/**
+ * Stops a process that is out of rotation once the requests it is serving have ended (their clients got their
+ * answers), or at the drain timeout: it gets no new ones, and none in flight is cut off. The evidence says how many
+ * there were and how many were left. Runs on the supervisor thread.
+ */
+final class InFlightStop {
+
+    private static final Duration CHECK_EVERY = Duration.ofMillis(200);
+
+    private final SupervisorThread thread;
+    private final Clock clock;
+    /** The upstream's port, where its connections can be read; without one there is nothing to wait for. */
+    private final OptionalInt port;
+    private final Duration timeout;
+    private final Duration grace;
+
+    InFlightStop(SupervisorThread thread, Clock clock, OptionalInt port, Duration timeout, Duration grace) {
+        this.thread = thread;
+        this.clock = clock;
+        this.port = port;
+        this.timeout = timeout;
+        this.grace = grace;
+    }
+
+    void stop(ChildProcess c, Cause cause, String why, List<String> evidence) {
+        await(c, cause, why, evidence, serving(c).size(), clock.instant());
+    }
+
+    private Set<Long> serving(ChildProcess c) {
+        return port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
+    }
+
+    private void await(ChildProcess c, Cause cause, String why, List<String> evidence, int atStart, Instant since) {
+        Set<Long> inFlight = serving(c);
+        boolean late = !clock.instant().isBefore(since.plus(timeout));
+        if (!inFlight.isEmpty() && !late) {
+            thread.schedule("in-flight", () -> await(c, cause, why, evidence, atStart, since), CHECK_EVERY);
+            return;
+        }
+        List<String> all = new ArrayList<>(evidence);
+        all.add("requests in flight: " + atStart + " at the decision, " + inFlight.size() + " left after "
+                + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : ""));
+        if (c.alive()) {
+            c.stop(cause, why, all, grace);
+        }
+    }
+}
