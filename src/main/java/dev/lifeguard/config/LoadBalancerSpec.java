@@ -13,10 +13,11 @@ import java.util.OptionalInt;
  * @param agentCheckAdmin whether agent replies may carry administrative words
  * @param warmup how long the agent's weight ramps up after the upstream becomes ready; zero for none
  * @param drainTimeout the longest a drain waits for the load balancers before the service is stopped
+ * @param drainPolls the polls each steady poller makes after the drain began before it counts as having seen it
  * @param haproxy HAProxy's Runtime API to push to; empty when off
  * @param resync how often the pushed state is compared with HAProxy's
  */
-public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdmin, Duration warmup, Duration drainTimeout,
+public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdmin, Duration warmup, Duration drainTimeout, int drainPolls,
         Optional<HaproxyTarget> haproxy, Duration resync) {
 
     /** Validates; throws {@link InvalidConfigException} naming the key and the fix. */
@@ -38,9 +39,13 @@ public record LoadBalancerSpec(OptionalInt agentCheckPort, boolean agentCheckAdm
         if (drainTimeout.isNegative()) {
             throw new InvalidConfigException("lifeguard.drain.timeout", "must not be negative", "write e.g. 15s, or 0s to stop without waiting");
         }
+        int polls = ConfigValues.integer("lifeguard.drain.polls", config.drain().polls(), "write 1 to 5, e.g. 2");
+        if (polls < 1 || polls > 5) {
+            throw new InvalidConfigException("lifeguard.drain.polls", "must be 1 to 5, not " + polls, "write the load balancers' unhealthy threshold, e.g. 2");
+        }
         Duration resync = Durations.parse("lifeguard.haproxy.resync", config.haproxy().resync());
         CheckSpecs.positive("lifeguard.haproxy.resync", resync, "5s");
-        return new LoadBalancerSpec(port, ConfigValues.bool("lifeguard.agent-check.admin", agent.admin()), warmup, drainTimeout,
+        return new LoadBalancerSpec(port, ConfigValues.bool("lifeguard.agent-check.admin", agent.admin()), warmup, drainTimeout, polls,
                 haproxy(config.haproxy()), resync);
     }
 

@@ -42,7 +42,7 @@ public final class Settings {
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.restart.on-slow", "lifeguard.restart.slow-timeout", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",
-            "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout",
+            "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout", "lifeguard.drain.polls",
             "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync");
 
     private static final String MASK = Redaction.MASK;

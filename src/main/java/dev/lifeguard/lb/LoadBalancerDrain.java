@@ -94,7 +94,7 @@ public class LoadBalancerDrain implements DrainGate {
 
         void start() {
             vertx.setPeriodic(0, CHECK_EVERY_MILLIS, id -> {
-                boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since()));
+                boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()));
                 boolean late = !clock.instant().isBefore(deadline);
                 boolean idle = !push.enabled() || sessions == 0 || haproxyProblem != null;
                 if (late || (observed && idle)) {
@@ -127,9 +127,9 @@ public class LoadBalancerDrain implements DrainGate {
             if (waitFor.isEmpty()) {
                 account.add("no load balancer polled steadily, so there was none to wait for");
             } else if (observed) {
-                account.add("observed by " + waitFor.size() + " poller(s)");
+                account.add("observed by " + waitFor.size() + " poller(s), " + spec.drainPolls() + " poll(s) each");
             } else {
-                account.add("not observed by " + waitFor.stream().filter(k -> !pollers.polledSince(k, drain.since())).toList());
+                account.add("not observed by " + waitFor.stream().filter(k -> !pollers.polledSince(k, drain.since(), spec.drainPolls())).toList());
             }
             if (push.enabled()) {
                 account.add(haproxyProblem != null ? "HAProxy could not be asked for its sessions (" + haproxyProblem + ")"

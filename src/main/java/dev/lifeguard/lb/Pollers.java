@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Who polls Lifeguard's readiness (an HTTP health check, the kubelet, HAProxy's agent-check), keyed by source
  * address, kind and user agent, with their last few poll times: those that polled steadily before a drain are the
- * ones that must observe it. At most {@value #MAX} are remembered (the least recent dropped), and only a steady
+ * ones that must observe it. Two load balancers on one host with the same user agent are one poller here. At most {@value #MAX} are remembered (the least recent dropped), and only a steady
  * poller counts, so a stray {@code curl} or a hostile client cannot hold a drain. Thread-safe.
  */
 @ApplicationScoped
@@ -23,9 +23,12 @@ public class Pollers {
     static final int MAX = 64;
     /** Polls remembered per poller. */
     private static final int KEPT = 5;
-    /** Steady means at least this many polls in the last minute, at a regular interval, and still polling. */
+    /**
+     * Steady means at least this many polls in the last five minutes (so a load balancer checking every 30 s counts),
+     * at a regular interval, and still polling.
+     */
     private static final int STEADY_POLLS = 3;
-    private static final Duration RECENT = Duration.ofMinutes(1);
+    private static final Duration RECENT = Duration.ofMinutes(5);
     /** Regular: the longest gap between polls is at most this many times the shortest (fast re-checks vary it). */
     private static final int IRREGULARITY = 4;
 
@@ -75,8 +78,13 @@ public class Pollers {
 
     /** Whether {@code key} has polled (and been answered) at or after {@code at}. */
     public boolean polledSince(Key key, Instant at) {
+        return polledSince(key, at, 1);
+    }
+
+    /** Whether {@code key} has polled (and been answered) at least {@code times} times at or after {@code at}. */
+    public boolean polledSince(Key key, Instant at, int times) {
         Polls polls = pollers.get(key);
-        return polls != null && polls.last() >= at.toEpochMilli();
+        return polls != null && polls.countSince(at.toEpochMilli()) >= times;
     }
 
     public int size() {
@@ -93,6 +101,16 @@ public class Pollers {
             at[next] = millis;
             next = (next + 1) % KEPT;
             count = Math.min(count + 1, KEPT);
+        }
+
+        synchronized int countSince(long t) {
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                if (at[(next - count + i + KEPT) % KEPT] >= t) {
+                    n++;
+                }
+            }
+            return n;
         }
 
         synchronized long last() {

@@ -202,6 +202,9 @@ final class Wrapping {
             if (c != null && c.alive()) {
                 loop.stopping();
                 c.stop(null, "Lifeguard is shutting down", List.of(), spec.grace());
+            } else if (c != null) {
+                LOG.infof("Lifeguard is shutting down; process %d had already ended (%s), and is not restarted", c.pid(),
+                        lastExit != null ? lastExit.describe() : "exit pending");
             }
             if (c != null) {
                 c.endLeftovers(spec.grace());

@@ -32,6 +32,7 @@ class LoadBalancerSpecTest {
         assertEquals(Duration.ofSeconds(15), s.drainTimeout());
         assertEquals(Duration.ZERO, s.warmup());
         assertEquals(Duration.ofSeconds(5), s.resync());
+        assertEquals(2, s.drainPolls());
     }
 
     @Test
@@ -71,5 +72,7 @@ class LoadBalancerSpecTest {
         assertEquals("lifeguard.drain.timeout", invalid("lifeguard.drain.timeout", "-1s").key());
         assertEquals("lifeguard.agent-check.warmup", invalid("lifeguard.agent-check.warmup", "-5s").key());
         assertEquals(Duration.ZERO, spec("lifeguard.drain.timeout", "0s").drainTimeout());
+        assertEquals("lifeguard.drain.polls", invalid("lifeguard.drain.polls", "0").key());
+        assertEquals("lifeguard.drain.polls", invalid("lifeguard.drain.polls", "6").key());
     }
 }

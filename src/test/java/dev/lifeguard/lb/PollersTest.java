@@ -105,4 +105,18 @@ class PollersTest {
         assertTrue(pollers.polledSince(new Pollers.Key("10.1.0.99", "http", ""), Instant.EPOCH));
         assertFalse(pollers.polledSince(new Pollers.Key("10.1.0.0", "http", ""), Instant.EPOCH));
     }
+
+    @Test
+    void aLoadBalancerCheckingEvery30sIsSteadyAndObservesADrainOnlyAfterTheAskedNumberOfPolls() {
+        poll("10.0.0.6", 4, Duration.ofSeconds(30));
+        Instant drain = clock.instant();
+        Pollers.Key alb = new Pollers.Key("10.0.0.6", "http", "HAProxy");
+        assertThat(pollers.steadyBefore(drain), contains(alb));
+        pollers.polled("10.0.0.6", "http", "HAProxy");
+        assertTrue(pollers.polledSince(alb, drain, 1));
+        assertFalse(pollers.polledSince(alb, drain, 2), "one failed check is not enough for a threshold of two");
+        clock.advance(Duration.ofSeconds(30));
+        pollers.polled("10.0.0.6", "http", "HAProxy");
+        assertTrue(pollers.polledSince(alb, drain, 2));
+    }
 }
