@@ -141,10 +141,11 @@ def table(out_dir, scenarios, modes):
                 cells.append("never left UP" if r else "")
                 continue
             t0, text0 = r["told"][0]
-            cell = f"+{t0} s: {cut(text0, 90)}"
-            if len(r["told"]) > 1:
-                t1, text1 = r["told"][1]
-                cell += f" → +{t1} s: {cut(text1, 90)}"
+            cell = f"+{t0} s: {cut(text0, 110)}"
+            later = [(t, x) for t, x in r["told"][1:] if cut(x, 110) != cut(text0, 110)]
+            if later:
+                t1, text1 = later[0]
+                cell += f" → +{t1} s: {cut(text1, 110)}"
             cells.append(cell)
         lines.append(f"| {sc} | " + " | ".join(cells) + " |")
     lines += ["", "Errors by kind and when they were sent (second of the run: count):", ""]

@@ -12,12 +12,14 @@ restarted backend is healthy again. Modes:
   garbage    writes bytes that are not HTTP and closes
   reset      reads the request, then resets the connection (SO_LINGER 0, close: an RST)
   slow       every answer takes 10 s
-  flap       closes its listening socket for 300 ms in every second (connections are refused then), then listens again
+  flap       closes its listening socket for 300 ms about every second (connections are refused then), then listens
+             again after 0.5 to 0.9 s (at random: a fixed period would stay in phase with a 1 s check interval)
 
 `kill` and `stop` need no help from the backend: the script sends SIGKILL or SIGSTOP. SIGTERM has its default action
 (the process ends at once, as python's http.server does).
 """
 import os
+import random
 import socket
 import struct
 import sys
@@ -25,8 +27,8 @@ import threading
 import time
 
 MODES = ("ok", "exit1", "status500", "garbage", "reset", "slow", "flap")
-FLAP_PERIOD = 1.0
-FLAP_CLOSED = 0.3
+FLAP_OPEN = (0.5, 0.9)  # seconds listening, drawn anew each cycle: a cycle of about 1 s that no 1 s check interval
+FLAP_CLOSED = 0.3       # can stay in phase with
 SLOW = 10.0
 
 mode = "ok"
@@ -109,18 +111,23 @@ def main():
             f.write(f"{os.getpid()}\n")
     sock = listen(port)
     print(f"backend {os.getpid()}: listening on 127.0.0.1:{port}", file=sys.stderr, flush=True)
-    flap_epoch = None
+    flap_next = None  # when the flap changes state next
     while True:
         if mode == "flap":
             now = time.monotonic()
-            if flap_epoch is None:
-                flap_epoch = now
-            closed = (now - flap_epoch) % FLAP_PERIOD < FLAP_CLOSED
-            if closed and sock is not None:
-                sock.close()
-                sock = None
-            elif not closed and sock is None:
-                sock = listen(port)
+            if flap_next is None:
+                flap_next = now
+            if now >= flap_next:
+                if sock is not None:
+                    sock.close()
+                    sock = None
+                    flap_next = now + FLAP_CLOSED
+                else:
+                    try:
+                        sock = listen(port)
+                        flap_next = now + random.uniform(*FLAP_OPEN)
+                    except OSError as e:  # tried again in 10 ms
+                        print(f"backend {os.getpid()}: cannot listen again: {e}", file=sys.stderr, flush=True)
             if sock is None:
                 time.sleep(0.01)
                 continue
