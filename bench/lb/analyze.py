@@ -34,7 +34,7 @@ def up(s):
 
 def told(s):
     """What HAProxy shows of the checks for a server: its status, the agent's text, the health check's."""
-    parts = [s["status"]]
+    parts = [s["status"] + (" at weight 0" if s["weight"] == "0" else "")]
     if s.get("last_agt"):
         parts.append(f"agent: {s['last_agt']}")
     if s.get("check_status") or s.get("last_chk"):
