@@ -47,6 +47,7 @@ done
 # Every process this script starts is in PIDS (HAProxy, the restart loops, the Lifeguards, the client, the stats
 # watcher); the backends' own PIDs are in pidfiles under WORK. Cleanup ends only those, by PID.
 PIDS=()
+HAPROXY_PID=
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lifeguard-lb.XXXXXX")
 
 # SIGTERM (and SIGCONT, for a stopped one), up to $2 seconds, then SIGKILL.
@@ -88,10 +89,12 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     local pid
-    # Lifeguards first, while HAProxy still answers their drain; all at once, so their drains overlap.
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do stop_pid "$pid" 20; done
+    # Everything but HAProxy first, all at once, so that the Lifeguards' drains overlap and HAProxy still polls them
+    # (without it they would wait out lifeguard.drain.timeout); HAProxy last.
+    for pid in "${PIDS[@]}"; do [ "$pid" = "$HAPROXY_PID" ] || kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do [ "$pid" = "$HAPROXY_PID" ] || stop_pid "$pid" 20; done
     stop_backends
+    stop_pid "$HAPROXY_PID" 5
     rm -rf "$WORK"
     exit "$rc"
 }
