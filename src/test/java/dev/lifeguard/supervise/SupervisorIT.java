@@ -14,12 +14,14 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeguard.testing.FaultyServer;
 import dev.lifeguard.testing.Ports;
 import dev.lifeguard.testing.WrappedAgent;
 import io.restassured.path.json.JsonPath;
@@ -418,5 +420,18 @@ class SupervisorIT {
             }
         }
         assertThat(next, allOf(greaterThan(0), equalTo(lines)));
+    }
+
+    @Test
+    void aProcessThatResetsEveryConnectionForTheHangWindowIsRestartedForWhatItDidNotForBeingAsleep() throws Exception {
+        int port = Ports.closed();
+        List<String> faulty = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp", Path.of("target", "test-classes").toString(),
+                FaultyServer.class.getName(), Integer.toString(port), "RESET", "3000");
+        try (WrappedAgent agent = WrappedAgent.start(settings(port), faulty)) {
+            JsonPath status = awaitRestart(agent, "hung");
+            String why = status.getString("supervisor.restarts[0].explanation");
+            assertThat(why, allOf(containsString("connection_reset"), containsString("every probe")));
+            assertThat(why, not(containsString("blocked")));
+        }
     }
 }

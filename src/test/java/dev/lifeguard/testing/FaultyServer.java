@@ -53,11 +53,29 @@ public final class FaultyServer implements AutoCloseable {
 
     /** Starts on a free loopback port. */
     public static FaultyServer start() {
+        return start(0);
+    }
+
+    /** Starts on {@code port} of loopback. */
+    public static FaultyServer start(int port) {
         try {
-            return new FaultyServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+            return new FaultyServer(new ServerSocket(port, 50, InetAddress.getLoopbackAddress()));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * As a process of its own, for Lifeguard to wrap: {@code FaultyServer PORT MODE DELAY_MS} answers 200 for
+     * DELAY_MS, then in MODE (e.g. RESET) until it is killed.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        FaultyServer server = start(Integer.parseInt(args[0]));
+        System.out.println("faulty-server: serving on 127.0.0.1:" + server.port());
+        Thread.sleep(Long.parseLong(args[2]));
+        server.mode(Mode.valueOf(args[1]));
+        System.out.println("faulty-server: now " + args[1]);
+        Thread.currentThread().join();
     }
 
     public int port() {
