@@ -157,9 +157,15 @@ final class HangDetector {
             lines.add("connections on port " + port.getAsInt() + ": " + heldAtWindowStart.size() + " held when it stopped answering, "
                     + ended + " of them finished with since");
         }
-        String why = "process " + process.pid() + " is " + evidence.kind() + " and has not answered for "
-                + Durations.elapsed(Duration.between(since, last.at())) + " (last probe: " + last.cause().code() + ")";
-        Hang hang = new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), since, evidence.definite(), ended);
+        String failing = Durations.elapsed(Duration.between(since, last.at()));
+        // Refused, reset or closed at once is no wait: the process is not asleep or busy, it turns every probe away.
+        boolean turnedAway = !HangJudge.HANG_LIKE.contains(last.cause());
+        String why = turnedAway
+                ? "process " + process.pid() + " is alive but has served nothing for " + failing + ": every probe ended in " + last.cause().code()
+                        + " on a port it served before"
+                : "process " + process.pid() + " is " + evidence.kind() + " and has not answered for " + failing + " (last probe: "
+                        + last.cause().code() + ")";
+        Hang hang = new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), since, turnedAway || evidence.definite(), ended);
         if (!hang.definite() && sideProbe.answeredSince(since).isEmpty() && ended == 0 && sideProbe.outstanding()) {
             LOG.infof("upstream has not answered for %s; its side probe (allowed %s) will tell slow from hung", Durations.elapsed(
                     Duration.between(since, last.at())), Durations.exact(sideProbe.timeout()));

@@ -10,14 +10,14 @@ import dev.lifeguard.probe.ProbeResult;
 
 /**
  * Judges the upstream hung: alive, yet its probe has failed the way a hang fails (timeouts, a stopped process, or
- * refusals on a port it used to serve while its process is seen alive) for the whole hang window. Where Lifeguard
+ * refusals, resets and closes on a port it used to serve while its process is seen alive) for the whole hang window. Where Lifeguard
  * cannot see the process, a refusal means it is not running (crashed, or still starting): never a hang, and the
  * judgement starts over. Not thread-safe: fed from one thread.
  */
 final class HangJudge {
 
     /** A stopped process fails its probes with time-outs too: the probe's own causes are all there is to judge. */
-    private static final Set<Cause> HANG_LIKE = EnumSet.of(Cause.RESPONSE_TIMEOUT, Cause.CONNECT_TIMEOUT);
+    static final Set<Cause> HANG_LIKE = EnumSet.of(Cause.RESPONSE_TIMEOUT, Cause.CONNECT_TIMEOUT);
     private static final Set<Cause> GONE_QUIET = EnumSet.of(Cause.CONNECTION_REFUSED, Cause.CONNECTION_RESET, Cause.CONNECTION_CLOSED);
 
     private final Duration hangAfter;
