@@ -2,6 +2,7 @@ package dev.lifeguard.supervise;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -51,6 +52,7 @@ public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
     private static final int HISTORY = 50;
+    private static final Duration STATE_EVERY = Duration.ofMillis(200);
 
     private final Watchers watchers;
     private final Clock clock;
@@ -74,6 +76,8 @@ public class Supervisor implements WatchListener {
     /** Set once, by {@link #start} in wrap mode or at start-up in sidecar mode; both null while watching only. */
     private volatile Wrapping wrapping;
     private volatile LocatedProcess located;
+    /** The process last seen stopped, so that it is said once per stop (supervisor thread only). */
+    private ChildProcess stoppedSeen;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx) {
         this.watchers = watchers;
@@ -106,6 +110,7 @@ public class Supervisor implements WatchListener {
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
             SupervisionTools.warnWithoutKill();
             thread.execute("locate", located::locate);
+            thread.execute("state", this::watchState);
         }
     }
 
@@ -121,6 +126,7 @@ public class Supervisor implements WatchListener {
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
         publish();
         w.start();
+        thread.execute("state", this::watchState);
     }
 
     /** A task on the supervisor thread failed: said loudly, and kept for the status. */
@@ -216,16 +222,36 @@ public class Supervisor implements WatchListener {
             }
         }
         ChildProcess c = process();
-        if (s == ChildState.RUNNING && c != null) {
-            Optional<Character> procState = ProcSnapshot.state(c.pid());
-            if (procState.isPresent() && ProcSnapshot.stopped(procState.get())) {
-                return Optional.of(new SupervisionEvent(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get()),
-                        "Resume it with kill -CONT " + c.pid() + ", or Lifeguard " + (c.own() ? "restarts" : "kills") + " it once it has not answered for "
-                                + Durations.exact(spec.hangAfter()) + (c.own() ? "" : " (for the kubelet to restart)") + ".",
-                        failed.at()));
+        return s == ChildState.RUNNING && c != null ? stopped(c, failed.at()) : Optional.empty();
+    }
+
+    /** That {@code c} is stopped (state T), if it is. */
+    private Optional<SupervisionEvent> stopped(ChildProcess c, Instant at) {
+        Optional<Character> procState = ProcSnapshot.state(c.pid());
+        if (procState.isEmpty() || !ProcSnapshot.stopped(procState.get())) {
+            return Optional.empty();
+        }
+        return Optional.of(new SupervisionEvent(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get()),
+                "Resume it with kill -CONT " + c.pid() + ", or Lifeguard " + (c.own() ? "restarts" : "kills") + " it once it has not answered for "
+                        + Durations.exact(spec.hangAfter()) + (c.own() ? "" : " (for the kubelet to restart)") + ".", at));
+    }
+
+    /**
+     * Looks at the process's state every {@link #STATE_EVERY}: a stopped process (SIGSTOP, a debugger) cannot answer,
+     * and saying so at once spares the load balancers a probe timeout of errors. Supervisor thread, for good.
+     */
+    private void watchState() {
+        ChildProcess c = process();
+        if (c != null && c.alive() && loop.state() == ChildState.RUNNING) {
+            Optional<SupervisionEvent> stopped = stopped(c, clock.instant());
+            if (stopped.isPresent() && stoppedSeen != c) {
+                stoppedSeen = c;
+                watchers.upstreamWatcher().fail(stopped.get());
+            } else if (stopped.isEmpty() && stoppedSeen == c) {
+                stoppedSeen = null;
             }
         }
-        return Optional.empty();
+        thread.schedule("state", this::watchState, STATE_EVERY);
     }
 
     /** What to do about a crash loop: how an operator's restart is asked for here. Worked out once, at start-up. */

@@ -2,6 +2,7 @@ package dev.lifeguard.supervise;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,12 +35,29 @@ final class SupervisorThread {
         this.afterEach = afterEach;
     }
 
+    /** Runs {@code task} soon; once the thread is shut down (Lifeguard is exiting), nothing more runs. */
     void execute(String what, Runnable task) {
-        executor.execute(guarded(what, task));
+        try {
+            executor.execute(guarded(what, task));
+        } catch (RejectedExecutionException e) {
+            rejected(e);
+        }
     }
 
+    /** Runs {@code task} after {@code delay}; null once the thread is shut down. */
     ScheduledFuture<?> schedule(String what, Runnable task, Duration delay) {
-        return executor.schedule(guarded(what, task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return executor.schedule(guarded(what, task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            rejected(e);
+            return null;
+        }
+    }
+
+    private void rejected(RejectedExecutionException e) {
+        if (!executor.isShutdown()) {
+            throw e;
+        }
     }
 
     /** Runs {@code task} and completes with its result, or exceptionally after reporting the failure. */

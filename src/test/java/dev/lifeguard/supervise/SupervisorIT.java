@@ -107,6 +107,19 @@ class SupervisorIT {
     }
 
     @Test
+    void aStoppedChildIsNotReadyBeforeAnyProbeCouldTell() throws Exception {
+        // Probes every 30 s with a 10 s timeout: only the watch on the process's state explains a 503 within the wait.
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.upstream.interval", "30s", "lifeguard.upstream.timeout", "10s")) {
+            long probes = agent.status().getLong("upstream.probes");
+            WrappedAgent.signal("STOP", agent.childPid());
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("stopped")));
+            assertEquals(probes, agent.status().getLong("upstream.probes"), "no probe ran meanwhile");
+            WrappedAgent.signal("CONT", agent.childPid());
+        }
+    }
+
+    @Test
     void reportsAStoppedChildAtOnceThenRestartsItAsHung() throws Exception {
         // A failure threshold that only the hang timer could outlast: a stopped process is definite evidence.
         try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.hang-after", "3s", "lifeguard.upstream.failure-threshold", "50")) {
