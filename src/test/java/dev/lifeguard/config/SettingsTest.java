@@ -83,6 +83,16 @@ class SettingsTest {
     }
 
     @Test
+    void anUnknownNameFarFromEveryKeyGetsTheFamiliesOfKeysEveryOneOfThem() {
+        String warning = warnings(Map.of("LIFEGUARD_REQUIRE_HAPROXY", "1")).get(0);
+        assertThat(warning, containsString("Lifeguard's variables start with LIFEGUARD_UPSTREAM_, LIFEGUARD_CHECKS_<NAME>_, LIFEGUARD_RESTART_, "
+                + "LIFEGUARD_PROCESS_, LIFEGUARD_ADMIN_, LIFEGUARD_AGENT_CHECK_, LIFEGUARD_DRAIN_, LIFEGUARD_HAPROXY_ (README, Configuration)"));
+        InvalidConfigException e = unknown("lifeguard.zzzzzz.qqqqqq", "1");
+        assertThat(e.getMessage(), containsString("lifeguard.checks.<name>.*, lifeguard.restart.*, lifeguard.process.*, lifeguard.admin.*, "
+                + "lifeguard.agent-check.*, lifeguard.drain.*, lifeguard.haproxy.*"));
+    }
+
+    @Test
     void namedChecksAsEnvironmentVariables() {
         // A name of letters and digits works on its own; the check is named in lower case.
         assertEquals(List.of(), warnings(Map.of("LIFEGUARD_CHECKS_DB_URL", "tcp://127.0.0.1:1", "LIFEGUARD_CHECKS_DB_TLS_SKIP_VERIFY", "true")));
