@@ -2,6 +2,7 @@ package dev.lifeguard.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -152,8 +153,8 @@ public final class Settings {
             String value = secret(key) || closest.filter(Settings::secret).isPresent() ? MASK : "'" + shown(valueAndOrigin[0]) + "'";
             String more = unknown.size() == 1 ? "" : "; also unknown: " + String.join(", ", unknown.tailMap(key, false).keySet());
             throw new InvalidConfigException(key, "unknown key (value " + value + ", " + valueAndOrigin[1] + more + ")",
-                    closest.map(k -> "did you mean " + k + "?").orElse("Lifeguard's keys are lifeguard.upstream.*, lifeguard.checks.<name>.*, "
-                            + "lifeguard.restart.*, lifeguard.process.* and lifeguard.admin.* (README, Configuration)"));
+                    closest.map(k -> "did you mean " + k + "?").orElse("Lifeguard's keys are " + String.join(", ",
+                            families().stream().map(f -> f.replace("NAME", "<name>") + ".*").toList()) + " (README, Configuration)"));
         }
         List<String> warnings = new ArrayList<>();
         unknownEnv.forEach((name, value) -> warnings.add(envWarning(name, value, checkNames)));
@@ -215,8 +216,17 @@ public final class Settings {
         String head = name + "=" + (secret(upper) || closest.filter(Settings::secret).isPresent() ? MASK : shown(value))
                 + " is not a Lifeguard setting and is ignored; ";
         return head + closest.map(k -> "did you mean " + k + "?")
-                .orElse("Lifeguard's variables start with LIFEGUARD_UPSTREAM_, LIFEGUARD_CHECKS_<NAME>_, LIFEGUARD_RESTART_, "
-                        + "LIFEGUARD_PROCESS_ or LIFEGUARD_ADMIN_ (README, Configuration)");
+                .orElse("Lifeguard's variables start with " + String.join(", ", families().stream()
+                        .map(f -> (envName(f) + "_").replace("_NAME_", "_<NAME>_")).toList()) + " (README, Configuration)");
+    }
+
+    /** The families of keys, in the README's order: {@code lifeguard.upstream}, {@code lifeguard.checks.NAME}, then the rest's. */
+    static List<String> families() {
+        Set<String> families = new LinkedHashSet<>(List.of("lifeguard.upstream", "lifeguard.checks.NAME"));
+        for (String key : OTHER_KEYS) {
+            families.add(key.substring(0, key.lastIndexOf('.')));
+        }
+        return List.copyOf(families);
     }
 
     /** The candidate nearest to {@code key} by edit distance, if near enough to be a misspelling of it. */

@@ -25,7 +25,7 @@ import dev.lifeguard.config.Executables;
 
 /**
  * A real HAProxy (Debian's package) in the foreground, with an admin stats socket of its own in a temporary directory.
- * CI installs it and sets {@code LIFEGUARD_REQUIRE_HAPROXY=1}, which turns a missing one into a failure; elsewhere
+ * CI installs it and sets {@code CI_REQUIRE_HAPROXY=1}, which turns a missing one into a failure; elsewhere
  * the tests that need it are skipped with a message. Closing it stops it, by PID.
  */
 public final class Haproxy implements AutoCloseable {
@@ -43,8 +43,8 @@ public final class Haproxy implements AutoCloseable {
     /** Skips the calling test where HAProxy is not installed, or fails it where CI requires it. */
     public static void assumeInstalled() {
         boolean installed = Executables.runnable("haproxy");
-        if (!installed && "1".equals(System.getenv("LIFEGUARD_REQUIRE_HAPROXY"))) {
-            throw new AssertionError("haproxy is not installed, and LIFEGUARD_REQUIRE_HAPROXY=1: install Debian's haproxy package");
+        if (!installed && "1".equals(System.getenv("CI_REQUIRE_HAPROXY"))) {
+            throw new AssertionError("haproxy is not installed, and CI_REQUIRE_HAPROXY=1: install Debian's haproxy package");
         }
         Assumptions.assumeTrue(installed, "haproxy is not installed: skipping the HAProxy tests (apt-get install haproxy)");
     }
