@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 
+import org.jboss.logging.Logger;
+
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.probe.Cause;
 
@@ -18,6 +20,7 @@ import dev.lifeguard.probe.Cause;
  */
 final class InFlightStop {
 
+    private static final Logger LOG = Logger.getLogger(InFlightStop.class);
     private static final Duration CHECK_EVERY = Duration.ofMillis(200);
 
     private final SupervisorThread thread;
@@ -50,9 +53,13 @@ final class InFlightStop {
             thread.schedule("in-flight", () -> await(c, cause, why, evidence, atStart, since), CHECK_EVERY);
             return;
         }
+        String requests = "requests in flight: " + atStart + " at the decision, " + inFlight.size() + " left after "
+                + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : "");
+        if (atStart > 0) {
+            LOG.infof("Process %d, %s", c.pid(), requests);
+        }
         List<String> all = new ArrayList<>(evidence);
-        all.add("requests in flight: " + atStart + " at the decision, " + inFlight.size() + " left after "
-                + Durations.elapsed(Duration.between(since, clock.instant())) + (late ? " (lifeguard.drain.timeout)" : ""));
+        all.add(requests);
         if (c.alive()) {
             c.stop(cause, why, all, grace);
         }
