@@ -7,7 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.oneOf;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URI;
 import java.time.Clock;
@@ -86,8 +88,11 @@ class ProbeTest {
     }
 
     @Test
-    void namesAnInvalidHttpResponse() {
-        assertThat(probe(http(server.url()), Mode.GARBAGE).cause(), is(Cause.INVALID_RESPONSE));
+    void namesAnInvalidHttpResponseInWordsAnOperatorReadsNotAsAJavaException() {
+        ProbeResult r = probe(http(server.url()), Mode.GARBAGE);
+        assertThat(r.cause(), is(Cause.INVALID_RESPONSE));
+        // Shown on HAProxy's stats page through the agent-check: no Java class names there.
+        assertThat(r.detail(), allOf(startsWith("the answer is not HTTP"), containsString("SSH-2.0"), not(containsString("Exception"))));
     }
 
     @Test
