@@ -57,12 +57,29 @@ final class FailureClassifier {
         return null;
     }
 
-    /** The innermost exception's type and message, as evidence. */
-    static String describe(Throwable failure) {
+    /**
+     * Evidence for a failure of {@code cause}: for an answer that is not HTTP, what the decoder saw, in words (it
+     * reaches load balancers' stats pages); otherwise the innermost exception's type and message.
+     */
+    static String describe(Cause cause, Throwable failure) {
+        if (cause == Cause.INVALID_RESPONSE) {
+            Throwable root = root(failure);
+            return "the answer is not HTTP" + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")");
+        }
+        return describe(failure);
+    }
+
+    private static Throwable root(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        return root;
+    }
+
+    /** The innermost exception's type and message, as evidence. */
+    static String describe(Throwable failure) {
+        Throwable root = root(failure);
         String message = root.getMessage();
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }

@@ -180,7 +180,7 @@ final class HttpProbe implements Probe {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
-            finish(ProbeResult.failed(cause, FailureClassifier.describe(failure), elapsed(), clock.instant(), 0));
+            finish(ProbeResult.failed(cause, FailureClassifier.describe(cause, failure), elapsed(), clock.instant(), 0));
         }
 
         private void finish(ProbeResult outcome) {
