@@ -103,7 +103,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+# N distinct free ports, all bound until all are chosen (one at a time, the kernel may hand out a port twice).
+free_ports() {
+    "$PY" -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
+}
 
 wait_http() {
     local url=$1 pid=$2 what=$3 logf=$4 deadline=$(($(date +%s) + 60))
@@ -260,9 +266,11 @@ one_run() {
     mkdir -p "$RUN_DIR"
     SOCK=$WORK/admin.sock
     rm -f "$SOCK"
-    FE=$(free_port)
-    local i pid
-    for i in 1 2; do B[$i]=$(free_port); P[$i]=$(free_port); A[$i]=$(free_port); LOOP[$i]=; LG[$i]=; done
+    local i pid ports
+    read -r -a ports <<<"$(free_ports 7)"
+    [ "${#ports[@]}" = 7 ] || die "cannot find 7 free ports"
+    FE=${ports[0]}
+    for i in 1 2; do B[$i]=${ports[3*i-2]}; P[$i]=${ports[3*i-1]}; A[$i]=${ports[3*i]}; LOOP[$i]=; LG[$i]=; done
     write_config
     "$HAPROXY" -c -q -f "$RUN_DIR/haproxy.cfg" || die "haproxy -c refused $RUN_DIR/haproxy.cfg"
 
