@@ -27,8 +27,8 @@ class Health(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         ok = self.path == "/health" and state["ready"] and not state["draining"]
         self.send_response(200 if ok else 503 if self.path == "/health" else 404)
-        self.end_headers()
-        self.wfile.write(b"ready\n" if ok else b"not ready\n")
+        self.send_header("Content-Length", "0")
+        self.end_headers()  # one write: HAProxy resets the connection once it has read the status
 
     def log_message(self, *args):
         pass
