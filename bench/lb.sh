@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load-balancer benchmark: what users see behind a real HAProxy when one of two backends breaks, with HAProxy's own
-# checks alone (mode haproxy), with each backend wrapped by Lifeguard and HAProxy checking it (lifeguard-agent), and
-# with Lifeguard also pushing to HAProxy's Runtime API (lifeguard-push). Per scenario and mode: the errors an
+# checks alone (mode haproxy), with each backend wrapped by a naive script sidecar that HAProxy checks (script), with
+# each backend wrapped by Lifeguard and HAProxy checking it (lifeguard-agent), and with Lifeguard also pushing to
+# HAProxy's Runtime API (lifeguard-push). Per scenario and mode: the errors an
 # open-loop client sees, the time until the broken server is UP and serving again, and what HAProxy was told.
 #
 # Run from the repository root:   bash bench/lb.sh      SCENARIOS=kill,deploy DURATION=20 bash bench/lb.sh
@@ -15,12 +16,12 @@ JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmx64m -Xms16m -Xss512k -XX:TieredStopAtLevel=1}
 SKIP_BUILD=${SKIP_BUILD:-0}
 SCENARIOS=${SCENARIOS:-kill,exit1,stop,status500,garbage,reset,slow,flap,deploy}
-MODES=${MODES:-haproxy,lifeguard-agent,lifeguard-push}
+MODES=${MODES:-haproxy,script,lifeguard-agent,lifeguard-push}
 DURATION=${DURATION:-30}     # seconds of traffic per run
 FAULT_AT=${FAULT_AT:-5}      # seconds into the traffic at which server 1 breaks
 RATE=${RATE:-100}            # requests per second, open loop
 TIMEOUT=${TIMEOUT:-15}       # each request's own timeout (s)
-DEPLOY_GAP=${DEPLOY_GAP:-3}  # deploy: seconds from SIGTERM to the new Lifeguard's start
+DEPLOY_GAP=${DEPLOY_GAP:-3}  # deploy: seconds from SIGTERM to the new Lifeguard's (or sidecar's) start
 HAPROXY=${HAPROXY:-/usr/sbin/haproxy}
 OUT_DIR=${OUT_DIR:-$ROOT/bench/out/$(date +%Y%m%d-%H%M%S)}
 
@@ -41,10 +42,10 @@ for s in ${SCENARIOS//,/ }; do
     case $s in kill|exit1|stop|status500|garbage|reset|slow|flap|deploy) ;; *) die "unknown scenario $s" ;; esac
 done
 for m in ${MODES//,/ }; do
-    case $m in haproxy|lifeguard-agent|lifeguard-push) ;; *) die "unknown mode $m" ;; esac
+    case $m in haproxy|script|lifeguard-agent|lifeguard-push) ;; *) die "unknown mode $m" ;; esac
 done
 
-# Every process this script starts is in PIDS (HAProxy, the restart loops, the Lifeguards, the client, the stats
+# Every process this script starts is in PIDS (HAProxy, the restart loops, the sidecars, the Lifeguards, the client, the stats
 # watcher); the backends' own PIDs are in pidfiles under WORK. Cleanup ends only those, by PID.
 PIDS=()
 HAPROXY_PID=
@@ -89,7 +90,7 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     local pid
-    # Everything but HAProxy first, all at once, so that the Lifeguards' drains overlap and HAProxy still polls them
+    # Everything but HAProxy first, all at once, so that the Lifeguards' (and sidecars') drains overlap and HAProxy still polls them
     # (without it they would wait out lifeguard.drain.timeout); HAProxy last.
     for pid in "${PIDS[@]}"; do [ "$pid" = "$HAPROXY_PID" ] || kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do [ "$pid" = "$HAPROXY_PID" ] || stop_pid "$pid" 20; done
@@ -102,7 +103,13 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+# N distinct free ports, all bound until all are chosen (one at a time, the kernel may hand out a port twice).
+free_ports() {
+    "$PY" -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
+}
 
 wait_http() {
     local url=$1 pid=$2 what=$3 logf=$4 deadline=$(($(date +%s) + 60))
@@ -122,8 +129,9 @@ case $MODES in *lifeguard*) [ -x "$LAUNCHER" ] || die "build first (target/quark
 mkdir -p "$OUT_DIR"
 
 # ---- one run ----------------------------------------------------------------------------------------------------------
-# Per run: FE (HAProxy's frontend), B[i] (backend i), P[i] and A[i] (Lifeguard i's HTTP and agent-check ports),
-# LOOP[i] (the restart loop of mode haproxy), LG[i] (Lifeguard i).
+# Per run: FE (HAProxy's frontend), B[i] (backend i), P[i] and A[i] (Lifeguard i's HTTP and agent-check ports; P[i]
+# is sidecar i's port in mode script), LOOP[i] (the restart loop of mode haproxy), LG[i] (Lifeguard i or, in mode
+# script, sidecar i: the process that wraps backend i).
 declare -A B P A LOOP LG
 
 # Mode haproxy: the backend restarted by a plain loop whenever it exits.
@@ -132,6 +140,15 @@ start_loop() {
     bash -c 'while true; do "$0" "$1" "$2" --pidfile "$3"; sleep 1; done' \
         "$PY" "$LB/backend.py" "${B[$i]}" "$WORK/s$i.pid" >>"$RUN_DIR/backend$i.log" 2>&1 &
     LOOP[$i]=$!
+    PIDS+=("$!")
+}
+
+# Mode script: the naive sidecar wrapping the backend; it writes its child's PID to the pidfile.
+start_sidecar() {
+    local i=$1
+    "$PY" "$LB/naive_sidecar.py" "${P[$i]}" "http://127.0.0.1:${B[$i]}/" "$WORK/s$i.pid" \
+        -- "$PY" "$LB/backend.py" "${B[$i]}" >>"$RUN_DIR/sidecar$i.log" 2>&1 &
+    LG[$i]=$!
     PIDS+=("$!")
 }
 
@@ -154,6 +171,10 @@ write_config() {
         servers="    option httpchk GET /
     server s1 127.0.0.1:${B[1]} check inter 2s fall 3 rise 2
     server s2 127.0.0.1:${B[2]} check inter 2s fall 3 rise 2"
+    elif [ "$MODE" = script ]; then
+        servers="    option httpchk GET /health
+    server s1 127.0.0.1:${B[1]} check port ${P[1]} inter 1s fall 1 rise 1
+    server s2 127.0.0.1:${B[2]} check port ${P[2]} inter 1s fall 1 rise 1"
     else
         servers="    option httpchk GET /q/health/ready
     server s1 127.0.0.1:${B[1]} check port ${P[1]} inter 1s fall 1 rise 1 agent-check agent-port ${A[1]} agent-inter 500ms
@@ -183,10 +204,11 @@ $servers
 EOF
 }
 
-# The PID of the process of server 1 that the fault hits: the backend itself (mode haproxy: from its pidfile; with
-# Lifeguard: the child it names in /lifeguard/status).
+# The PID of the process of server 1 that the fault hits: the backend itself (mode haproxy: from its pidfile; mode
+# script: the sidecar's child, from the pidfile the sidecar writes; with Lifeguard: the child it names in
+# /lifeguard/status).
 victim_pid() {
-    if [ "$MODE" = haproxy ]; then
+    if [ "$MODE" = haproxy ] || [ "$MODE" = script ]; then
         backend_pid "$WORK/s1.pid"
     else
         curl -s --max-time 2 "http://127.0.0.1:${P[1]}/lifeguard/status" |
@@ -210,12 +232,17 @@ inject() {
                 kill -TERM "${LG[1]}"
                 sleep "$DEPLOY_GAP"
                 # The new one needs the old one's ports: wait for it to end (its drain is bounded by
-                # lifeguard.drain.timeout, 15 s, and the child's grace).
+                # lifeguard.drain.timeout, 15 s, and the child's grace; the sidecar's by 1.5 s and 5 s).
                 local deadline=$(($(date +%s) + 30))
                 while kill -0 "${LG[1]}" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.05; done
                 stop_pid "${LG[1]}" 1
-                event "old Lifeguard 1 ended; starting a new one"
-                start_lifeguard 1
+                if [ "$MODE" = script ]; then
+                    event "old sidecar 1 ended; starting a new one"
+                    start_sidecar 1
+                else
+                    event "old Lifeguard 1 ended; starting a new one"
+                    start_lifeguard 1
+                fi
             fi ;;
         *) curl -s --max-time 2 -o /dev/null "http://127.0.0.1:${B[1]}/_fault/$SCENARIO" || true ;;
     esac
@@ -239,17 +266,24 @@ one_run() {
     mkdir -p "$RUN_DIR"
     SOCK=$WORK/admin.sock
     rm -f "$SOCK"
-    FE=$(free_port)
-    local i pid
-    for i in 1 2; do B[$i]=$(free_port); P[$i]=$(free_port); A[$i]=$(free_port); LOOP[$i]=; LG[$i]=; done
+    local i pid ports
+    read -r -a ports <<<"$(free_ports 7)"
+    [ "${#ports[@]}" = 7 ] || die "cannot find 7 free ports"
+    FE=${ports[0]}
+    for i in 1 2; do B[$i]=${ports[3*i-2]}; P[$i]=${ports[3*i-1]}; A[$i]=${ports[3*i]}; LOOP[$i]=; LG[$i]=; done
     write_config
     "$HAPROXY" -c -q -f "$RUN_DIR/haproxy.cfg" || die "haproxy -c refused $RUN_DIR/haproxy.cfg"
 
-    # Mode haproxy: the backends first, so that HAProxy's first checks pass (rise 2 would cost 4 s after a failed one).
+    # Mode haproxy: the backends first, so that HAProxy's first checks pass (rise 2 would cost 4 s after a failed one);
+    # mode script likewise, the sidecars first, ready once they have probed their backend.
     # Lifeguard modes: HAProxy first, so that the push finds its socket; its checks pass once Lifeguard is ready.
     if [ "$MODE" = haproxy ]; then
         for i in 1 2; do start_loop "$i"; done
         for i in 1 2; do wait_http "http://127.0.0.1:${B[$i]}/" "${LOOP[$i]}" "backend $i" "$RUN_DIR/backend$i.log"; done
+        start_haproxy
+    elif [ "$MODE" = script ]; then
+        for i in 1 2; do start_sidecar "$i"; done
+        for i in 1 2; do wait_http "http://127.0.0.1:${P[$i]}/health" "${LG[$i]}" "sidecar $i" "$RUN_DIR/sidecar$i.log"; done
         start_haproxy
     else
         start_haproxy
@@ -278,7 +312,8 @@ one_run() {
     "$PY" "$LB/stat.py" show "$SOCK" >"$RUN_DIR/stat-end.txt" 2>&1 || true
     "$PY" "$LB/analyze.py" run "$RUN_DIR" "$MODE" "$SCENARIO" "$fault" | tee "$RUN_DIR/summary.txt" >&2
 
-    # Teardown: the Lifeguards while HAProxy still polls them (their drains overlap), the loops, the backends, HAProxy.
+    # Teardown: the Lifeguards (or sidecars) while HAProxy still polls them (their drains overlap), the loops, the
+    # backends, HAProxy.
     for i in 1 2; do [ -n "${LG[$i]}" ] && kill -TERM "${LG[$i]}" 2>/dev/null || true; done
     for i in 1 2; do stop_pid "${LG[$i]}" 20; stop_pid "${LOOP[$i]}" 2; done
     stop_backends
