@@ -2,7 +2,6 @@ package dev.lifeguard.supervise;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -52,7 +51,6 @@ public class Supervisor implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(Supervisor.class);
     private static final int HISTORY = 50;
-    private static final Duration STATE_EVERY = Duration.ofMillis(200);
 
     private final Watchers watchers;
     private final Clock clock;
@@ -71,13 +69,12 @@ public class Supervisor implements WatchListener {
     private final CheckSpec upstream;
     private final SlowProbe sideProbe;
     private final InFlightStop inFlight;
+    private final StoppedWatch stoppedWatch;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
     /** Set once, by {@link #start} in wrap mode or at start-up in sidecar mode; both null while watching only. */
     private volatile Wrapping wrapping;
     private volatile LocatedProcess located;
-    /** The process last seen stopped, so that it is said once per stop (supervisor thread only). */
-    private ChildProcess stoppedSeen;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx) {
         this.watchers = watchers;
@@ -98,6 +95,8 @@ public class Supervisor implements WatchListener {
         this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
         this.inFlight = new InFlightStop(thread, clock, port, drainTimeout, spec.grace());
+        this.stoppedWatch = new StoppedWatch(thread, () -> loop.state() == ChildState.RUNNING ? process() : null,
+                event -> watchers.upstreamWatcher().fail(event), spec.hangAfter(), clock);
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -110,7 +109,7 @@ public class Supervisor implements WatchListener {
                     Durations.exact(spec.hangAfter()), Durations.exact(spec.grace()));
             SupervisionTools.warnWithoutKill();
             thread.execute("locate", located::locate);
-            thread.execute("state", this::watchState);
+            stoppedWatch.start();
         }
     }
 
@@ -126,7 +125,7 @@ public class Supervisor implements WatchListener {
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
         publish();
         w.start();
-        thread.execute("state", this::watchState);
+        stoppedWatch.start();
     }
 
     /** A task on the supervisor thread failed: said loudly, and kept for the status. */
@@ -222,37 +221,9 @@ public class Supervisor implements WatchListener {
             }
         }
         ChildProcess c = process();
-        return s == ChildState.RUNNING && c != null ? stopped(c, failed.at()) : Optional.empty();
+        return s == ChildState.RUNNING && c != null ? stoppedWatch.stopped(c, failed.at()) : Optional.empty();
     }
 
-    /** That {@code c} is stopped (state T), if it is. */
-    private Optional<SupervisionEvent> stopped(ChildProcess c, Instant at) {
-        Optional<Character> procState = ProcSnapshot.state(c.pid());
-        if (procState.isEmpty() || !ProcSnapshot.stopped(procState.get())) {
-            return Optional.empty();
-        }
-        return Optional.of(new SupervisionEvent(Cause.STOPPED, "process " + c.pid() + " is " + ProcSnapshot.stateName(procState.get()),
-                "Resume it with kill -CONT " + c.pid() + ", or Lifeguard " + (c.own() ? "restarts" : "kills") + " it once it has not answered for "
-                        + Durations.exact(spec.hangAfter()) + (c.own() ? "" : " (for the kubelet to restart)") + ".", at));
-    }
-
-    /**
-     * Looks at the process's state every {@link #STATE_EVERY}: a stopped process (SIGSTOP, a debugger) cannot answer,
-     * and saying so at once spares the load balancers a probe timeout of errors. Supervisor thread, for good.
-     */
-    private void watchState() {
-        ChildProcess c = process();
-        if (c != null && c.alive() && loop.state() == ChildState.RUNNING) {
-            Optional<SupervisionEvent> stopped = stopped(c, clock.instant());
-            if (stopped.isPresent() && stoppedSeen != c) {
-                stoppedSeen = c;
-                watchers.upstreamWatcher().fail(stopped.get());
-            } else if (stopped.isEmpty() && stoppedSeen == c) {
-                stoppedSeen = null;
-            }
-        }
-        thread.schedule("state", this::watchState, STATE_EVERY);
-    }
 
     /** What to do about a crash loop: how an operator's restart is asked for here. Worked out once, at start-up. */
     private static String crashLoopAdvice(AdminSpec admin) {
