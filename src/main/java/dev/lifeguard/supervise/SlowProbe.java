@@ -47,8 +47,7 @@ final class SlowProbe {
     /** The port the upstream serves on, where it is known: its connections are evidence of progress. */
     static OptionalInt port(Target target) {
         if (target instanceof Target.Http http) {
-            int port = http.uri().getPort();
-            return OptionalInt.of(port > 0 ? port : http.https() ? 443 : 80);
+            return OptionalInt.of(http.port());
         }
         return target instanceof Target.Tcp tcp ? OptionalInt.of(tcp.port()) : OptionalInt.empty();
     }
