@@ -22,8 +22,8 @@ import dev.lifeguard.probe.ProbeResult;
  * Decides from the upstream's probes, and {@code /proc} where the process is seen, whether it is answering, slow or
  * hung. After a probe times out waiting for an answer, a side probe with a longer timeout asks whether it answers at
  * all. At the end of the hang window a seen process is slow (not hung) when the side probe got an answer during the
- * window or the process finished with some of its connections, unless the evidence alone says hung (stopped,
- * deadlocked); while a side probe is still out, the verdict waits for it. Fed on the supervisor thread;
+ * window, unless the evidence alone says hung (stopped, deadlocked); while a side probe is still out, the verdict
+ * waits for it. The connections it finished with during the window are evidence, not proof. Fed on the supervisor thread;
  * {@link #judgedHung()} may be read from any.
  */
 final class HangDetector {
@@ -37,10 +37,8 @@ final class HangDetector {
      * @param since when the window began
      * @param definite the evidence alone says hung (stopped, deadlocked, stuck in I/O, out of descriptors): no slow
      *     service looks like that
-     * @param connectionsEnded connections on the upstream's port that the process finished with during the window:
-     *     requests it completed, which a hung process never does
-     */
-    record Hang(long pid, String why, List<String> evidence, List<String> threadDump, Instant since, boolean definite, int connectionsEnded) {
+         */
+    record Hang(long pid, String why, List<String> evidence, List<String> threadDump, Instant since, boolean definite) {
     }
 
     /** What to do about a process that did not answer for the whole hang window. */
@@ -165,8 +163,8 @@ final class HangDetector {
                         + " on a port it served before"
                 : "process " + process.pid() + " is " + evidence.kind() + " and has not answered for " + failing + " (last probe: "
                         + last.cause().code() + ")";
-        Hang hang = new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), since, turnedAway || evidence.definite(), ended);
-        if (!hang.definite() && sideProbe.answeredSince(since).isEmpty() && ended == 0 && sideProbe.outstanding()) {
+        Hang hang = new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), since, turnedAway || evidence.definite());
+        if (!hang.definite() && sideProbe.answeredSince(since).isEmpty() && sideProbe.outstanding()) {
             LOG.infof("upstream has not answered for %s; its side probe (allowed %s) will tell slow from hung", Durations.elapsed(
                     Duration.between(since, last.at())), Durations.exact(sideProbe.timeout()));
             pending = hang;
@@ -189,13 +187,14 @@ final class HangDetector {
 
     private Decision decide(Hang hang) {
         Optional<SlowProbe.Answer> answer = sideProbe.answeredSince(hang.since());
-        if (hang.definite() || answer.isEmpty() && hang.connectionsEnded() == 0) {
+        // Only an answer proves slow: a connection can end without one (its client gave up, the server reaped it idle).
+        if (hang.definite() || answer.isEmpty()) {
             judgedHung = true;
             return new Hung(hang);
         }
         judgedHung = false;
-        String why = "process " + hang.pid() + " answers, slowly: " + answer.map(a -> a.describe(sideProbe.timeout(), probeTimeout))
-                .orElse(hang.connectionsEnded() + " of its connections finished during the window") + "; not one answer within the check's timeout for "
+        String why = "process " + hang.pid() + " answers, slowly: " + answer.get().describe(sideProbe.timeout(), probeTimeout)
+                + "; not one answer within the check's timeout for "
                 + Durations.elapsed(Duration.between(hang.since(), clock.instant()));
         return new Slow(hang, why);
     }
