@@ -76,13 +76,13 @@ final class ExecProbe implements Probe {
                     Duration.ofNanos(System.nanoTime() - started), clock.instant(), 0);
         }
         boolean exited = waitFor(process);
+        Duration latency = Duration.ofNanos(System.nanoTime() - started);
         if (!exited) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
         // Whatever it started and left running, in its tree or not.
         List<Long> left = tag.killAll();
-        Duration latency = Duration.ofNanos(System.nanoTime() - started);
         String evidence = tail() + (left.isEmpty() ? "" : "; killed what it left running: " + left);
         if (!exited) {
             return ProbeResult.failed(Cause.EXEC_TIMEOUT, "killed after " + Durations.exact(Duration.ofMillis(timeoutMillis)) + evidence,
