@@ -93,17 +93,23 @@ public class LoadBalancerDrain implements DrainGate {
         }
 
         void start() {
-            vertx.setPeriodic(0, CHECK_EVERY_MILLIS, id -> {
-                boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()));
-                boolean late = !clock.instant().isBefore(deadline);
-                boolean idle = !push.enabled() || sessions == 0 || haproxyProblem != null;
-                if (late || (observed && idle)) {
-                    vertx.cancelTimer(id);
-                    finish(observed, idle);
-                } else if (observed) {
-                    askHaproxy();
-                }
-            });
+            // One timer at a time, never cancelled: Vert.x can run a periodic timer's first turn before its id is
+            // set, and cancelling it from there throws, which would leave the drain waiting forever.
+            vertx.setTimer(1, id -> check());
+        }
+
+        private void check() {
+            boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()));
+            boolean late = !clock.instant().isBefore(deadline);
+            boolean idle = !push.enabled() || sessions == 0 || haproxyProblem != null;
+            if (late || (observed && idle)) {
+                finish(observed, idle);
+                return;
+            }
+            if (observed) {
+                askHaproxy();
+            }
+            vertx.setTimer(CHECK_EVERY_MILLIS, id -> check());
         }
 
         private void askHaproxy() {

@@ -5,8 +5,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,6 +106,24 @@ class DrainIT {
             agent.http().post("/lifeguard/admin/restart").then().statusCode(202);
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
             assertEquals("ready", agent.status().getString("admission.status"));
+        }
+    }
+
+    @Test
+    void anOperatorsRestartWithNoPollerToWaitForDrainsAtOnceEveryTime() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.drain.timeout", "20s"),
+                WrappedAgent.testUpstream(port))) {
+            for (int restart = 1; restart <= 5; restart++) {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+                long child = agent.childPid();
+                agent.http().post("/lifeguard/admin/restart").then().statusCode(202);
+                // Well within the drain timeout: with no poller there is nothing to wait for.
+                int n = restart;
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                        .untilAsserted(() -> assertNotEquals(child, agent.childPid(), "restart " + n + " never came: " + agent.stdout()));
+            }
+            assertThat(agent.stdout(), not(containsString("Uncaught exception")));
         }
     }
 
