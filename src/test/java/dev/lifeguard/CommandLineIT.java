@@ -54,7 +54,7 @@ class CommandLineIT {
         assertEquals(0, valid.exitStatus(), valid.output());
         assertThat(valid.output(), allOf(containsString("the configuration is valid"), not(containsString("Started process")),
                 // The effective settings, defaults included, secrets masked.
-                containsString("lifeguard.upstream.interval=1s"), containsString("lifeguard.restart.hang-after=10s"),
+                containsString("lifeguard.upstream.interval=500ms"), containsString("lifeguard.restart.hang-after=10s"),
                 containsString("lifeguard.admin.token=***"), not(containsString("s3cret"))));
         assertEquals(false, java.nio.file.Files.exists(ran), "--check-config must not run the command");
 

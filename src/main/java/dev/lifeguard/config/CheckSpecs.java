@@ -58,11 +58,6 @@ public final class CheckSpecs {
             // The default must not break a short interval: never slower than the interval itself.
             fastInterval = interval;
         }
-        if (timeout.compareTo(interval) > 0) {
-            throw new InvalidConfigException(prefix + "timeout",
-                    "the timeout (" + Durations.exact(timeout) + ") is longer than the interval (" + Durations.exact(interval) + "), so probes would overlap",
-                    "set it at most equal to " + prefix + "interval, e.g. " + Durations.exact(interval));
-        }
         int failureThreshold = atLeastOne(prefix + "failure-threshold", c.failureThreshold());
         int successThreshold = atLeastOne(prefix + "success-threshold", c.successThreshold());
         if (startupGrace.isNegative()) {

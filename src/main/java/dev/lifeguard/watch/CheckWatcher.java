@@ -114,6 +114,7 @@ public final class CheckWatcher {
     public void expectRecovery(Duration within) {
         recoveryUntilNanos = System.nanoTime() + within.toNanos();
         context.runOnContext(v -> {
+            flaps.restarted();
             // Between probes: bring the next one forward. During a probe, the next delay is already the short one.
             if (pendingTimer >= 0 && vertx.cancelTimer(pendingTimer)) {
                 pendingTimer = vertx.setTimer(spec.fastInterval().toMillis(), id -> tick());
@@ -122,13 +123,17 @@ public final class CheckWatcher {
     }
 
     /**
-     * Whether the next probe should come after the fast interval: a restarted process is expected back, or the last
-     * result would change the state if the next one agrees (a first failure while ready, a first success while not).
+     * Whether the next probe should come after the fast interval: a restarted process is expected back, the last
+     * result would change the state if the next one agrees (a first failure while ready, a first success while not),
+     * or a ready check failed in rotation within the window (a service that fails now and then is watched closely, so its next
+     * bad spell is seen whole). Not while a flapping check earns its way back: successes 100 ms apart would all fit
+     * between two of its failures.
      */
     private boolean hurried() {
         Verdict v = verdict.get();
         boolean recovering = !v.ready() && System.nanoTime() - recoveryUntilNanos < 0;
-        boolean confirming = v.ready() ? v.consecutiveFailures() > 0 : v.consecutiveSuccesses() > 0;
+        boolean confirming = v.ready() ? v.consecutiveFailures() > 0 || flaps.failedInRotationWithinWindow(clock.instant())
+                : v.consecutiveSuccesses() > 0 && v.successesNeeded() <= spec.successThreshold();
         return recovering || confirming;
     }
 

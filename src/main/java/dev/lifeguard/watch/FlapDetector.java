@@ -9,13 +9,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.lifeguard.config.CheckSpec;
+import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 
 /**
  * One check's recent failures by time, and its flap damping. A failed probe stands for the time since the probe
  * before it, so the fast re-probes that follow a failure weigh little, and a check is flapping when at least
- * {@code failure-threshold} failed probes cover {@code window-failure-share} of the last {@code window}, in any order.
- * Each time the check leaves rotation within {@code flap-quiet} of its last failure, the successes it needs to come
+ * {@code failure-threshold} failed probes cover {@code window-failure-share} of the last {@code window}, in any order,
+ * or when it leaves rotation again, for the same cause, less than {@code window} after it came back by itself. Each time the check leaves rotation within {@code flap-quiet} of its last failure, the successes it needs to come
  * back double, up to {@code flap-damping-max} times the success threshold; {@code flap-quiet} without a failure
  * restores them. Confined to the check's event loop.
  */
@@ -25,10 +26,12 @@ final class FlapDetector {
      * What the window and the damping say about the next verdict. Immutable.
      *
      * @param windowFlapping the window alone finds it failing too often
+     * @param leftBefore it came back into rotation by itself (no restart) less than {@code window} ago, after leaving it
+     *     for the same cause as now: leaving again is a flap
      * @param account the window's failures and the flaps so far, for the explanation; null when there is nothing to say
      */
-    record Judgement(boolean windowFlapping, String account, int successesNeeded) {
-        static final Judgement NONE = new Judgement(false, null, 0);
+    record Judgement(boolean windowFlapping, boolean leftBefore, String account, int successesNeeded) {
+        static final Judgement NONE = new Judgement(false, false, null, 0);
     }
 
     private record Sample(Instant at, long coversMillis, ProbeResult result) {
@@ -39,6 +42,10 @@ final class FlapDetector {
     private Instant lastProbe;
     private Instant firstProbe;
     private Instant lastFailure;
+    private Instant lastFailureInRotation;
+    private Instant lastReturn;
+    private Cause lastDepartureCause;
+    private boolean restarted;
     private int flaps;
 
     FlapDetector(CheckSpec spec) {
@@ -93,10 +100,12 @@ final class FlapDetector {
         StringBuilder b = new StringBuilder();
         causes.forEach((cause, n) -> b.append(b.length() == 0 ? "" : ", ").append(cause).append(" x").append(n));
         boolean damped = successesNeeded(flaps) > spec.successThreshold();
-        String account = (failed == 0 ? "" : "probes failed " + Math.round(share * 100) + "% of the last " + rule.window().toSeconds() + "s ("
+        String account = (failed == 0 || !rule.windowOn() ? "" : "probes failed " + Math.round(share * 100) + "% of the last " + rule.window().toSeconds() + "s ("
                 + b + ")" + (damped ? "; " : "")) + (damped ? "it left rotation " + flaps + " times without " + rule.quiet().toSeconds()
                 + "s free of failures, so it needs " + successesNeeded(flaps) + " successes in a row" : "");
-        return new Judgement(windowFlapping, account.isEmpty() ? null : account, successesNeeded(flaps));
+        boolean leftBefore = rule.windowOn() && flaps > 0 && lastReturn != null && r.at().isBefore(lastReturn.plus(rule.window()))
+                && r.cause() == lastDepartureCause;
+        return new Judgement(windowFlapping, leftBefore, account.isEmpty() ? null : account, successesNeeded(flaps));
     }
 
     /**
@@ -108,15 +117,36 @@ final class FlapDetector {
         if (known.isPresent()) {
             return Hysteresis.failNow(before, result, known.get());
         }
+        if (before.ready() && !result.ok()) {
+            lastFailureInRotation = result.at();
+        }
         Verdict after = Hysteresis.next(before, result, startedAt, window);
+        if (!before.ready() && after.ready()) {
+            lastReturn = restarted ? null : result.at();
+            restarted = false;
+        }
         if (before.ready() && !after.ready()) {
             flaps++;
+            lastDepartureCause = result.cause();
             // Said with this departure counted: the successes it needs now, and why.
             Judgement counted = judge(result);
             after = new Verdict(after.spec(), after.state(), after.cause(), after.since(), after.consecutiveFailures(), after.consecutiveSuccesses(),
                     after.probes(), after.last(), after.event(), counted.successesNeeded(), counted.account());
         }
         return after;
+    }
+
+    /**
+     * Whether a probe failed while the check was ready, less than {@code window} before {@code now}; failures while
+     * starting or out of rotation do not count. Never with the window off.
+     */
+    boolean failedInRotationWithinWindow(Instant now) {
+        return spec.flapping().windowOn() && lastFailureInRotation != null && now.isBefore(lastFailureInRotation.plus(spec.flapping().window()));
+    }
+
+    /** A new process was started: its coming back is a recovery, not the return of a flapping one. */
+    void restarted() {
+        restarted = true;
     }
 
     /** The success threshold after {@code n} flaps: as configured for the first, doubled for each after it, capped. */

@@ -49,8 +49,9 @@ final class Hysteresis {
         if (target != state && !state.canBecome(target)) {
             throw new IllegalStateException(spec.name() + " cannot move from " + state.code() + " to " + target.code());
         }
-        // A not-ready check names its latest failure, or flapping where the window alone took it out; a ready one none.
-        boolean flapping = target == State.NOT_READY && (state != State.NOT_READY ? !streak && window.windowFlapping()
+        // A not-ready check names its latest failure, or flapping where the window alone took it out or it leaves
+        // rotation soon after it came back; a ready one none.
+        boolean flapping = target == State.NOT_READY && (state != State.NOT_READY ? window.leftBefore() || !streak && window.windowFlapping()
                 : current.cause() == Cause.FLAPPING);
         Cause cause = target == State.READY ? Cause.OK : flapping ? Cause.FLAPPING : result.ok() ? current.cause() : result.cause();
         String account = target == State.READY ? null : window.account() != null ? window.account() : current.flapping();

@@ -28,12 +28,12 @@ class CheckSpecsTest {
     }
 
     @Test
-    void defaultsWatchPort8080EverySecond() {
+    void defaultsWatchPort8080TwiceASecond() {
         CheckSpec upstream = specs().get(0);
         assertEquals("upstream", upstream.name());
         Target.Http http = (Target.Http) upstream.target();
         assertEquals("http://127.0.0.1:8080/", http.uri().toString());
-        assertEquals(Duration.ofSeconds(1), upstream.interval());
+        assertEquals(Duration.ofMillis(500), upstream.interval());
         assertEquals(2, upstream.failureThreshold());
         assertEquals(1, upstream.successThreshold());
     }
@@ -172,10 +172,12 @@ class CheckSpecsTest {
     }
 
     @Test
-    void rejectsATimeoutLongerThanTheInterval() {
-        InvalidConfigException e = invalid("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s");
-        assertEquals("lifeguard.upstream.timeout", e.key());
-        assertThat(e.getMessage(), containsString("set it at most equal to lifeguard.upstream.interval"));
+    void probesTheUpstreamTwiceASecondAndOtherChecksOnceWithATimeoutThatMayOutlastTheInterval() {
+        List<CheckSpec> specs = specs("lifeguard.checks.db.url", "tcp://127.0.0.1:5432");
+        assertEquals(Duration.ofMillis(500), specs.get(0).interval());
+        assertEquals(Duration.ofSeconds(1), specs.get(0).timeout());
+        assertEquals(Duration.ofSeconds(1), specs.get(1).interval());
+        assertEquals(Duration.ofSeconds(2), specs("lifeguard.upstream.interval", "1s", "lifeguard.upstream.timeout", "2s").get(0).timeout());
     }
 
     @Test

@@ -123,7 +123,7 @@ class SettingsTest {
                 "lifeguard.checks.\"api.v2\".url", "https://127.0.0.1:8443/",
                 "lifeguard.admin.token", "0123456789abcdef-secret");
         List<String> lines = Settings.effective(config);
-        assertThat(lines, hasItems("lifeguard.upstream.url=http://***@127.0.0.1:8080/health?token=***&x=1", "lifeguard.upstream.interval=1s",
+        assertThat(lines, hasItems("lifeguard.upstream.url=http://***@127.0.0.1:8080/health?token=***&x=1", "lifeguard.upstream.interval=500ms",
                 "lifeguard.upstream.tls.skip-verify=false", "lifeguard.checks.\"api.v2\".url=https://127.0.0.1:8443/",
                 "lifeguard.checks.\"api.v2\".affects-readiness=true", "lifeguard.checks.db.exec=pg_isready,-h,127.0.0.1",
                 "lifeguard.checks.db.interval=1s", "lifeguard.restart.policy=always", "lifeguard.restart.hang-after=20s",
@@ -131,7 +131,7 @@ class SettingsTest {
         assertThat(String.join("\n", lines), allOf(not(containsString("hunter2")), not(containsString("abc")), not(containsString("secret"))));
         assertThat(lines, not(hasItem("lifeguard.checks.db.url")));
         assertThat(lines.stream().filter(l -> l.startsWith("lifeguard.process.")).count(), lessThan(1L));
-        assertThat(lines.indexOf("lifeguard.upstream.interval=1s"), lessThan(lines.indexOf("lifeguard.checks.\"api.v2\".affects-readiness=true")));
+        assertThat(lines.indexOf("lifeguard.upstream.interval=500ms"), lessThan(lines.indexOf("lifeguard.checks.\"api.v2\".affects-readiness=true")));
         assertThat(lines.indexOf("lifeguard.checks.\"api.v2\".affects-readiness=true"), lessThan(lines.indexOf("lifeguard.checks.db.interval=1s")));
         assertThat(lines.indexOf("lifeguard.checks.db.interval=1s"), lessThan(lines.indexOf("lifeguard.restart.policy=always")));
         assertEquals(lines, Settings.effective(config));

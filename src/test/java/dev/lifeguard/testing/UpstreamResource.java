@@ -21,6 +21,8 @@ public class UpstreamResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("lifeguard.upstream.interval", "200ms"),
                 Map.entry("lifeguard.upstream.timeout", "200ms"),
                 Map.entry("lifeguard.upstream.failure-threshold", "2"),
+                // Each test breaks the upstream anew, seconds after the last: not a flapping service.
+                Map.entry("lifeguard.upstream.window", "0s"),
                 Map.entry("lifeguard.upstream.startup-grace", "0s"),
                 Map.entry("lifeguard.checks.db.url", "tcp://127.0.0.1:" + upstream.port()),
                 Map.entry("lifeguard.checks.db.interval", "500ms"),

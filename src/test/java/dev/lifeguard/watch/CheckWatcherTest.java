@@ -23,6 +23,7 @@ import dev.lifeguard.config.Target;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.Probe;
 import dev.lifeguard.probe.ProbeResult;
+import dev.lifeguard.testing.FlappingListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -44,6 +45,34 @@ class CheckWatcherTest {
         }, new TransitionLog(10));
         watcher.start();
         return watcher;
+    }
+
+    @Test
+    void aRealServiceThatRefusesAThirdOfTheTimeLeavesRotationAndIsNamedFlappingWhenItLeavesAgain() throws Exception {
+        // The upstream's defaults: twice a second, 100 ms to confirm, out after 2 failures, back after 1 success.
+        CheckSpec spec = new CheckSpec("upstream", new Target.Tcp("127.0.0.1", 0), Duration.ofMillis(500), Duration.ofMillis(100),
+                Duration.ofSeconds(1), 2, 1, Duration.ZERO, true);
+        List<Transition> transitions = new CopyOnWriteArrayList<>();
+        try (FlappingListener service = new FlappingListener();
+                Probe probe = Probe.of(new Target.Tcp("127.0.0.1", service.port()), spec.timeout(), vertx, Clock.systemUTC())) {
+            CheckWatcher watcher = new CheckWatcher(spec, probe, vertx, Clock.systemUTC(), new WatchListener() {
+                @Override
+                public void transitioned(Transition transition) {
+                    transitions.add(transition);
+                }
+            }, new TransitionLog(100));
+            watcher.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> leftRotation(transitions).size() >= 2);
+            List<Transition> outs = leftRotation(transitions);
+            assertEquals(Cause.CONNECTION_REFUSED, outs.get(0).cause(), "the first time, by a streak of refusals: " + transitions);
+            assertEquals(Cause.FLAPPING, outs.get(1).cause(), "the second time, within a minute of the first: " + transitions);
+            assertThat(outs.get(1).explanation(), containsString("connection_refused x"));
+            watcher.stop();
+        }
+    }
+
+    private static List<Transition> leftRotation(List<Transition> transitions) {
+        return transitions.stream().filter(t -> t.from() == State.READY && t.to() == State.NOT_READY).toList();
     }
 
     @Test
@@ -116,11 +145,12 @@ class CheckWatcherTest {
             gaps[i - 1] = Duration.ofNanos(calls.get(i) - calls.get(i - 1)).toMillis();
         }
         String shown = java.util.Arrays.toString(gaps) + " ms";
-        long steady = Math.min(Math.min(gaps[1], gaps[2]), Math.min(gaps[5], gaps[7]));
-        assertThat("the steady gaps (ready, not ready, ready again) are one interval: " + shown, steady, greaterThanOrEqualTo(1000L));
+        long steady = Math.min(Math.min(gaps[1], gaps[2]), gaps[5]);
+        assertThat("the steady gaps (ready, not ready) are one interval: " + shown, steady, greaterThanOrEqualTo(1000L));
         for (int confirming : new int[] {0, 3, 4, 6}) {
             assertThat("a state change awaiting confirmation is probed at the fast interval: " + shown, gaps[confirming], lessThan(steady / 3));
         }
+        assertThat("ready again, with failures in the window: watched at the fast interval: " + shown, gaps[7], lessThan(steady / 3));
         assertEquals(State.READY, watcher.verdict().state());
     }
 }

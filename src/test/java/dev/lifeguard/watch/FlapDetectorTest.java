@@ -35,9 +35,13 @@ class FlapDetectorTest {
         }
 
         Verdict probe(boolean ok, Duration after) {
+            return probe(ok ? Cause.OK : Cause.CONNECTION_REFUSED, after);
+        }
+
+        Verdict probe(Cause cause, Duration after) {
             now = now.plus(after);
-            ProbeResult r = ok ? ProbeResult.ok("answered", Duration.ZERO, now, 200)
-                    : ProbeResult.failed(Cause.CONNECTION_REFUSED, "refused", Duration.ZERO, now, 0);
+            ProbeResult r = cause == Cause.OK ? ProbeResult.ok("answered", Duration.ZERO, now, 200)
+                    : ProbeResult.failed(cause, cause.code(), Duration.ZERO, now, 0);
             verdict = detector.next(verdict, r, T0, Optional.empty());
             return verdict;
         }
@@ -73,6 +77,44 @@ class FlapDetectorTest {
     }
 
     @Test
+    void aStreakNamesItsCauseTheFirstTimeAndFlappingWhenItLeavesAgainSoonAfterComingBack() {
+        Check check = new Check(2, 1, CheckSpec.Flapping.DEFAULT);
+        check.probe(true);
+        check.probe(false);
+        assertEquals(Cause.CONNECTION_REFUSED, check.probe(false, Duration.ofMillis(100)).cause());
+        assertEquals(State.READY, check.probe(true).state());
+        check.probe(false, Duration.ofSeconds(5));
+        Verdict again = check.probe(false, Duration.ofMillis(100));
+        assertEquals(State.NOT_READY, again.state());
+        assertEquals(Cause.FLAPPING, again.cause());
+        check.probe(true);
+        assertEquals(State.READY, check.probe(true).state(), "damped: two successes");
+        for (int i = 0; i < 30; i++) {
+            check.probe(true);
+        }
+        check.probe(false);
+        assertEquals(Cause.CONNECTION_REFUSED, check.probe(false, Duration.ofMillis(100)).cause(), "30 s in rotation: a failure of its own");
+        for (int i = 0; i < 4; i++) {
+            check.probe(true);
+        }
+        assertEquals(State.READY, check.verdict.state());
+        check.probe(Cause.RESPONSE_TIMEOUT, Duration.ofSeconds(1));
+        assertEquals(Cause.RESPONSE_TIMEOUT, check.probe(Cause.RESPONSE_TIMEOUT, Duration.ofMillis(100)).cause(), "soon, but for another cause");
+    }
+
+    @Test
+    void aCheckThatComesBackByARestartAndLeavesAgainIsNotFlapping() {
+        Check check = new Check(2, 1, CheckSpec.Flapping.DEFAULT);
+        check.probe(true);
+        check.probe(false);
+        check.probe(false, Duration.ofMillis(100));
+        check.detector.restarted();
+        assertEquals(State.READY, check.probe(true).state());
+        check.probe(false);
+        assertEquals(Cause.CONNECTION_REFUSED, check.probe(false, Duration.ofMillis(100)).cause());
+    }
+
+    @Test
     void fastReprobesAfterAFailureWeighTheirTimeNotTheirCount() {
         // Four failures in a row, three of them 100 ms re-probes: 1.3 s of a 10 s window is 13 %, under 30 %.
         Check check = new Check(5, 1, CheckSpec.Flapping.DEFAULT);
@@ -103,8 +145,9 @@ class FlapDetectorTest {
             assertEquals(expected[flap], successes, "successes needed after flap " + (flap + 1));
         }
         Verdict damped = check.probe(false);
-        assertEquals(Cause.CONNECTION_REFUSED, damped.cause(), "a streak names the probe's cause, damped or not");
-        assertThat(damped.explanation(), containsString("it left rotation 5 times without 60s free of failures, so it needs 4 successes in a row"));
+        assertEquals(Cause.FLAPPING, damped.cause(), "out again, by a streak, a second after it came back");
+        assertThat(damped.explanation(), allOf(containsString("(connection_refused x"),
+                containsString("it left rotation 5 times without 60s free of failures, so it needs 4 successes in a row")));
         check.probe(true);
         check.probe(true, Duration.ofSeconds(61));
         check.probe(true);
