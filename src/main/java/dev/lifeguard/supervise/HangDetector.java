@@ -42,7 +42,7 @@ final class HangDetector {
     }
 
     /** What to do about a process that did not answer for the whole hang window. */
-    sealed interface Decision permits Hung, Slow {
+    sealed interface Decision permits Hung, Slow, Stuck {
         Hang hang();
     }
 
@@ -54,12 +54,19 @@ final class HangDetector {
     record Slow(Hang hang, String why) implements Decision {
     }
 
+    /** Partly hung: it answers some requests and will never finish others; restart it once the rest have ended. */
+    record Stuck(Hang hang) implements Decision {
+    }
+
     private final HangJudge judge;
     private final SlowProbe sideProbe;
     private final Duration probeTimeout;
     private final Clock clock;
     private final boolean threadDump;
     private final OptionalInt port;
+    private final Duration stuckAfter;
+    private final StuckRequests stuck = new StuckRequests();
+    private boolean stuckReported;
     private volatile boolean judgedHung;
     /** When the current hang window began, and the process as it was then. */
     private Instant windowStart;
@@ -73,6 +80,8 @@ final class HangDetector {
 
     HangDetector(Duration hangAfter, boolean threadDump, OptionalInt port, SlowProbe sideProbe, Duration probeTimeout, Clock clock) {
         this.clock = clock;
+        // A slow request is answered within the side probe's timeout; one kept past it, and past hang-after, never is.
+        this.stuckAfter = hangAfter.compareTo(sideProbe.timeout()) > 0 ? hangAfter : sideProbe.timeout();
         this.judge = new HangJudge(hangAfter);
         this.threadDump = threadDump;
         this.port = port;
@@ -96,6 +105,8 @@ final class HangDetector {
         pending = null;
         pendingFor = null;
         sideProbe.reset();
+        stuck.reset();
+        stuckReported = false;
     }
 
     /** Not hung after all (it answered, slowly): /lifeguard/upstream/live says so. */
@@ -127,6 +138,10 @@ final class HangDetector {
             }
             judgedHung = hung;
             return Optional.empty();
+        }
+        Optional<Decision> partly = partlyHung(last, process, since != null && hung);
+        if (partly.isPresent()) {
+            return partly;
         }
         if (since == null) {
             windowStart = null;
@@ -172,6 +187,32 @@ final class HangDetector {
             return Optional.empty();
         }
         return Optional.of(decide(hang));
+    }
+
+    /**
+     * Follows the connections the process was left holding by clients that gave up (a failed probe starts it, and
+     * it goes on while there are any); once one is kept past {@link #stuckAfter}, while the process is not hung as
+     * a whole, it is partly hung: once per process.
+     */
+    private Optional<Decision> partlyHung(ProbeResult last, ChildProcess process, boolean wholeHang) {
+        if (port.isEmpty() || stuckReported || last.ok() && !stuck.following()) {
+            return Optional.empty();
+        }
+        stuck.observe(process.handle(), port.getAsInt(), last.at());
+        int kept = stuck.keptFor(stuckAfter, last.at());
+        if (kept == 0 || wholeHang) {
+            return Optional.empty();
+        }
+        stuckReported = true;
+        judgedHung = true;
+        HangEvidence evidence = HangEvidence.gather(process.handle(), null, threadDump, process.stdout());
+        List<String> lines = new ArrayList<>(evidence.lines());
+        lines.add("connections on port " + port.getAsInt() + ": " + kept + " kept open for over " + Durations.exact(stuckAfter)
+                + " after their clients gave up (CLOSE_WAIT), never answered nor closed");
+        String why = "process " + process.pid() + " answers some requests but has kept " + kept + " unfinished for over "
+                + Durations.exact(stuckAfter) + " after their clients gave up: some of its workers are stuck (last probe: "
+                + last.cause().code() + ")";
+        return Optional.of(new Stuck(new Hang(process.pid(), why, List.copyOf(lines), evidence.threadDump(), last.at().minus(stuckAfter), false)));
     }
 
     /** The side probe came back; decides a hang that waited for it. Supervisor thread. */

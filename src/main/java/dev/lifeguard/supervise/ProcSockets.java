@@ -32,10 +32,12 @@ final class ProcSockets {
         if (owned.isEmpty()) {
             return Set.of();
         }
-        Set<Long> mine = socketInodes(ProcessHandle.current().pid());
         Set<Long> serving = new HashSet<>();
         for (String table : List.of("tcp", "tcp6")) {
+            // Lifeguard's own sockets before and after the table: a probe that connects meanwhile is still ours.
+            Set<Long> mine = socketInodes(ProcessHandle.current().pid());
             List<String[]> rows = rows(process.pid(), table);
+            mine.addAll(socketInodes(ProcessHandle.current().pid()));
             Set<String> ourEnds = new HashSet<>();
             for (String[] f : rows) {
                 if (mine.contains(Long.parseLong(f[9]))) {
@@ -69,6 +71,25 @@ final class ProcSockets {
             }
         }
         return held;
+    }
+
+    /**
+     * The connections {@code process} and its descendants hold on local port {@code port} whose client has closed its
+     * end (CLOSE_WAIT): a server that is reading notices that at once and closes too; one that keeps them is stuck in
+     * the requests they carried.
+     */
+    static Set<Long> abandoned(ProcessHandle process, int port) {
+        Set<Long> owned = owned(process);
+        Set<Long> abandoned = new HashSet<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            for (String[] f : rows(process.pid(), table)) {
+                long inode = Long.parseLong(f[9]);
+                if (f[3].equals(CLOSE_WAIT) && localPort(f[1]) == port && owned.contains(inode)) {
+                    abandoned.add(inode);
+                }
+            }
+        }
+        return abandoned;
     }
 
     private static Set<Long> owned(ProcessHandle process) {

@@ -274,9 +274,25 @@ public class Supervisor implements WatchListener {
         hangs.sideAnswered(c, answer).ifPresent(d -> act(c, d));
     }
 
-    /** Acts on a process that did not answer for the whole hang window: stops it if hung; if slow, as on-slow says. */
+    /**
+     * Acts on a process that did not answer for the whole hang window: stops it if hung; if slow, as on-slow says; if
+     * partly hung, drains it and stops it once the requests it still serves have ended.
+     */
     private void act(ChildProcess c, HangDetector.Decision decision) {
         HangDetector.Hang hang = decision.hang();
+        if (decision instanceof HangDetector.Stuck) {
+            LOG.warnf("[hung] %s; restarting it once the requests it still serves have ended (at most %s); evidence:%n  %s", hang.why(),
+                    Durations.exact(drainTimeout), String.join(System.lineSeparator() + "  ", hang.evidence()));
+            loop.stopping();
+            c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
+            if (watchers.ready()) {
+                drainGate.drain("a partly hung process").whenComplete((outcome, e) -> thread.execute("restart after drain",
+                        () -> inFlight.stop(c, Cause.HUNG, hang.why(), hang.evidence())));
+            } else {
+                inFlight.stop(c, Cause.HUNG, hang.why(), hang.evidence());
+            }
+            return;
+        }
         if (decision instanceof HangDetector.Slow slow) {
             if (!spec.onSlow()) {
                 LOG.warnf("[slow] %s; it stays out of rotation and is not restarted (lifeguard.restart.on-slow=false)", slow.why());

@@ -59,6 +59,22 @@ class SlowIT {
     }
 
     @Test
+    void aServiceWithHalfItsWorkersStuckIsJudgedPartlyHungAndRestarted() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            long first = agent.childPid();
+            http10(port, "/halfhang");
+            // Every other probe is answered at once, so the probes never fail for the whole hang window.
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getList("supervisor.restarts.cause"), hasItem("hung")));
+            JsonPath status = agent.status();
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("some of its workers are stuck"));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("after their clients gave up (CLOSE_WAIT)")));
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.childPid() != first && agent.status().getString("admission.status").equals("ready"));
+        }
+    }
+
+    @Test
     void withOnSlowFalseASlowServiceKeepsRunningOutOfRotationAndIsNotReportedDead() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.restart.on-slow", "false"),

@@ -17,7 +17,7 @@ import com.sun.net.httpserver.HttpServer;
  * A small service for Lifeguard to wrap in tests, run as its own JVM:
  * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
- * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /status?code=N} with status N, {@code /busy} makes {@code /health} spin, {@code /flood?lines=N}
+ * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /status?code=N} with status N, {@code /busy} makes {@code /health} spin, {@code /halfhang} makes every other {@code /health} wait forever, {@code /flood?lines=N}
  * writes N numbered lines to stdout and to stderr.
  */
 public final class TestUpstream {
@@ -27,6 +27,8 @@ public final class TestUpstream {
     private static volatile boolean busy;
     private static volatile long slowMillis;
     private static volatile int healthStatus = 200;
+    private static volatile boolean halfHung;
+    private static final java.util.concurrent.atomic.AtomicLong HEALTH_CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     private TestUpstream() {
     }
@@ -79,6 +81,10 @@ public final class TestUpstream {
             deadlock();
             respond(exchange, 200, "deadlocked");
         });
+        server.createContext("/halfhang", exchange -> {
+            halfHung = true;
+            respond(exchange, 200, "half hung");
+        });
         server.createContext("/busy", exchange -> {
             busy = true;
             respond(exchange, 200, "busy");
@@ -105,6 +111,14 @@ public final class TestUpstream {
     }
 
     private static void health(HttpExchange exchange) throws IOException {
+        if (halfHung && HEALTH_CALLS.getAndIncrement() % 2 == 0) {
+            // Half the workers stuck for good: this request is never answered, its connection never closed.
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (slowMillis > 0) {
             try {
                 Thread.sleep(slowMillis);
