@@ -221,7 +221,9 @@ event() { printf '%s %s\n' "$(now)" "$*" >>"$RUN_DIR/events.txt"; }
 inject() {
     local pid
     pid=$(victim_pid) || die "cannot find the PID of server 1's backend"
-    event "fault $SCENARIO (backend PID $pid)"
+    # The fault's time, for every figure measured from it: just before the signal or the request that breaks it.
+    FAULT_T=$(now)
+    printf '%s %s\n' "$FAULT_T" "fault $SCENARIO (backend PID $pid)" >>"$RUN_DIR/events.txt"
     case $SCENARIO in
         kill) kill -KILL "$pid" ;;
         stop) kill -STOP "$pid" ;;
@@ -302,13 +304,17 @@ one_run() {
     local client_pid=$!
     PIDS+=("$client_pid")
     event "client started"
+    # s1 as HAProxy shows it every 5 ms around the fault: when it left rotation, to the millisecond.
+    "$PY" "$LB/stat.py" watch-fast "$SOCK" "$RUN_DIR/fast.jsonl" "$((FAULT_AT + 3))" &
+    local fast_pid=$!
+    PIDS+=("$fast_pid")
     sleep "$FAULT_AT"
-    local fault
-    fault=$(now)
     inject
+    local fault=$FAULT_T
     # Both end by themselves: the client after DURATION plus at most TIMEOUT, the watcher after DURATION + 1 s.
     wait "$client_pid" || die "the client failed: $(tail -5 "$RUN_DIR/client.log")"
     wait "$stat_pid" || die "the stats watcher failed"
+    wait "$fast_pid" || die "the fast stats watcher failed"
     "$PY" "$LB/stat.py" show "$SOCK" >"$RUN_DIR/stat-end.txt" 2>&1 || true
     "$PY" "$LB/analyze.py" run "$RUN_DIR" "$MODE" "$SCENARIO" "$fault" | tee "$RUN_DIR/summary.txt" >&2
 

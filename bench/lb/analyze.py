@@ -92,11 +92,22 @@ def run(run_dir, mode, scenario, fault):
         elif first_out is not None:
             break
 
+    # The same to the millisecond, from the 5 ms samples of the seconds around the fault.
+    out_ms = None
+    fast = os.path.join(run_dir, "fast.jsonl")
+    if os.path.exists(fast):
+        with open(fast) as f:
+            for line in f:
+                d = json.loads(line)
+                if d["t"] >= fault and d.get("up") is False:
+                    out_ms = round((d["t"] - fault) * 1000)
+                    break
+
     result = {
         "mode": mode, "scenario": scenario, "requests": len(reqs), "errors": errors, "kinds": dict(kinds),
         "slow": slow, "p99_ok": round(p99, 3) if p99 is not None else None,
         "errors_per_second": {str(k): v for k, v in sorted(per_second.items())},
-        "fault_at": round(fault - start, 2), "capacity_back": back, "out_at": first_out, "told": seen,
+        "fault_at": round(fault - start, 2), "capacity_back": back, "out_at": first_out, "out_ms": out_ms, "told": seen,
         "samples": len(samples),
     }
     with open(os.path.join(run_dir, "run.json"), "w") as f:
@@ -119,17 +130,19 @@ def table(out_dir, scenarios, modes):
             if os.path.exists(p):
                 with open(p) as f:
                     runs[sc, m] = json.load(f)
-    head = "| scenario | " + " | ".join(f"{m}: errors | {m}: back" for m in modes) + " |"
-    lines = [head, "|---|" + "---:|---:|" * len(modes)]
+    head = "| scenario | " + " | ".join(f"{m}: errors | {m}: out | {m}: back" for m in modes) + " |"
+    lines = [head, "|---|" + "---:|---:|---:|" * len(modes)]
     for sc in scenarios:
         cells = []
         for m in modes:
             r = runs.get((sc, m))
             if r is None:
-                cells += ["(no run)", ""]
+                cells += ["(no run)", "", ""]
                 continue
             e = str(r["errors"]) + (f" (+{r['slow']} slow)" if r["slow"] else "")
-            cells += [e, "never" if r["capacity_back"] is None else f"{r['capacity_back']} s"]
+            out = r.get("out_ms")
+            out = f"{out} ms" if out is not None else ("never" if r["out_at"] is None else f"{r['out_at']} s")
+            cells += [e, out, "never" if r["capacity_back"] is None else f"{r['capacity_back']} s"]
         lines.append(f"| {sc} | " + " | ".join(cells) + " |")
     lines += ["", "What HAProxy showed for s1 when it first left UP (seconds after the fault; then the first other text "
               "while it stayed out):", "", "| scenario | " + " | ".join(modes) + " |", "|---|" + "---|" * len(modes)]

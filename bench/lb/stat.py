@@ -3,6 +3,8 @@
 
     stat.py watch SOCK OUT.jsonl SECONDS   every 100 ms for SECONDS, one JSON line per sample: {"t": epoch seconds,
                                            "servers": {name: {field: value}}} for the servers of backend "be"
+    stat.py watch-fast SOCK OUT.jsonl SECONDS
+                                           every 5 ms for SECONDS, s1's status and weight only: {"t": .., "up": bool}
     stat.py wait-up SOCK SECONDS           exits 0 once every server of "be" is UP at a weight above 0, 1 at the end
     stat.py show SOCK                      prints the servers' status, weight and check texts once
 """
@@ -68,6 +70,18 @@ def main():
                 f.write(json.dumps(sample) + "\n")
                 nxt += 0.1
                 time.sleep(max(0.0, nxt - time.monotonic()))
+    elif cmd == "watch-fast":
+        out, seconds = sys.argv[3], float(sys.argv[4])
+        end = time.monotonic() + seconds
+        with open(out, "w") as f:
+            while time.monotonic() < end:
+                t = time.time()
+                try:
+                    s = servers(path).get("s1")
+                    f.write(json.dumps({"t": round(t, 4), "up": bool(s and up(s))}) + "\n")
+                except OSError as e:
+                    f.write(json.dumps({"t": round(t, 4), "error": str(e)}) + "\n")
+                time.sleep(0.005)
     elif cmd == "wait-up":
         end = time.monotonic() + float(sys.argv[3])
         while time.monotonic() < end:
