@@ -61,6 +61,9 @@ public enum Cause {
     /** The wrapped process is stopped (SIGSTOP, state T): alive, but it cannot answer. */
     STOPPED("stopped", "The service's process is stopped (state T, e.g. SIGSTOP or a debugger) and cannot answer.",
             "Resume it with kill -CONT and its PID, or let Lifeguard restart it when the hang timer fires."),
+    /** The process runs and listens, but not where the probe connects: another port, or another address. */
+    WRONG_PORT("wrong_port", "The service runs, but does not listen where the probe connects.",
+            "Point lifeguard.upstream.url at the port it listens on, or give the service back its port (a changed configuration? its log says where it listens)."),
     /** The service answers, but later than the probe's timeout: a longer side probe got an answer. */
     SLOW("slow", "The service answers, but later than the probe's timeout.",
             "Find what makes it slow (load, a slow dependency, GC pauses, too few workers); it stays out of rotation, and if it is still slow after hang-after Lifeguard restarts it once its requests in flight have ended (lifeguard.restart.on-slow)."),

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.function.Consumer;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.Sockets;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 
@@ -152,7 +153,7 @@ final class HangDetector {
         if (!since.equals(windowStart)) {
             windowStart = since;
             atWindowStart = ProcSnapshot.of(process.pid()).orElse(null);
-            heldAtWindowStart = port.isPresent() ? ProcSockets.held(process.handle(), port.getAsInt()) : Set.of();
+            heldAtWindowStart = port.isPresent() ? Sockets.held(process.handle(), port.getAsInt()) : Set.of();
             reported = false;
         }
         if (!hung || reported) {
@@ -165,7 +166,7 @@ final class HangDetector {
         int ended = 0;
         if (port.isPresent()) {
             Set<Long> gone = new HashSet<>(heldAtWindowStart);
-            gone.removeAll(ProcSockets.held(process.handle(), port.getAsInt()));
+            gone.removeAll(Sockets.held(process.handle(), port.getAsInt()));
             ended = gone.size();
             lines.add("connections on port " + port.getAsInt() + ": " + heldAtWindowStart.size() + " held when it stopped answering, "
                     + ended + " of them finished with since");

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.Sockets;
 import dev.lifeguard.probe.Cause;
 
 /**
@@ -43,7 +44,7 @@ final class InFlightStop {
     }
 
     private Set<Long> serving(ChildProcess c) {
-        return port.isPresent() && c.alive() ? ProcSockets.serving(c.handle(), port.getAsInt()) : Set.of();
+        return port.isPresent() && c.alive() ? Sockets.serving(c.handle(), port.getAsInt()) : Set.of();
     }
 
     private void await(ChildProcess c, Cause cause, String why, List<String> evidence, int atStart, Instant since) {

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.lifeguard.diagnose.Sockets;
+
 /**
  * Requests a process will never finish: connections on its port that their clients gave up on (CLOSE_WAIT, a timed-out
  * probe's among them) and that it has kept, unclosed, since Lifeguard first saw them. A process that answers some
@@ -17,7 +19,7 @@ final class StuckRequests {
 
     /** Looks at the process's abandoned connections now; forgets those it has closed. */
     void observe(ProcessHandle process, int port, Instant now) {
-        Set<Long> abandoned = ProcSockets.abandoned(process, port);
+        Set<Long> abandoned = Sockets.abandoned(process, port);
         firstSeen.keySet().retainAll(abandoned);
         abandoned.forEach(inode -> firstSeen.putIfAbsent(inode, now));
     }

@@ -28,6 +28,8 @@ import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
+import dev.lifeguard.config.Target;
+import dev.lifeguard.diagnose.WrongPort;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.watch.SupervisionEvent;
@@ -68,6 +70,9 @@ public class Supervisor implements WatchListener {
     private final Duration drainTimeout;
     private final CheckSpec upstream;
     private final SlowProbe sideProbe;
+    /** The upstream's port and host, where it has them (not an exec check). */
+    private final OptionalInt port;
+    private final String host;
     private final InFlightStop inFlight;
     private final StoppedWatch stoppedWatch;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
@@ -91,7 +96,9 @@ public class Supervisor implements WatchListener {
         }
         this.drainBound = drainTimeout.plusSeconds(5);
         this.loop = new RestartLoop(spec);
-        OptionalInt port = SlowProbe.port(upstream.target());
+        this.port = SlowProbe.port(upstream.target());
+        this.host = upstream.target() instanceof Target.Http http ? http.uri().getHost()
+                : upstream.target() instanceof Target.Tcp tcp ? tcp.host() : "";
         this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
         this.inFlight = new InFlightStop(thread, clock, port, drainTimeout, spec.grace());
@@ -221,7 +228,16 @@ public class Supervisor implements WatchListener {
             }
         }
         ChildProcess c = process();
-        return s == ChildState.RUNNING && c != null ? stoppedWatch.stopped(c, failed.at()) : Optional.empty();
+        if (s != ChildState.RUNNING || c == null) {
+            return Optional.empty();
+        }
+        Optional<SupervisionEvent> stopped = stoppedWatch.stopped(c, failed.at());
+        if (stopped.isPresent() || failed.cause() != Cause.CONNECTION_REFUSED || port.isEmpty()
+                || failed.at().isBefore(c.started().plus(upstream.startupGrace()))) {
+            return stopped;
+        }
+        // Refused after the startup grace: is it listening somewhere else?
+        return WrongPort.explain(c.handle(), host, port.getAsInt()).map(why -> SupervisionEvent.of(Cause.WRONG_PORT, why, failed.at()));
     }
 
 

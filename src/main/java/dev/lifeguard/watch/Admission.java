@@ -27,14 +27,31 @@ public record Admission(Status status, String check, String code, String explana
         for (Verdict v : verdicts) {
             if (!v.admitsTraffic()) {
                 String code = v.state() == State.STARTING ? "starting" : v.cause().code();
-                String brief = v.spec().isUpstream() ? v.brief() : v.name() + ": " + v.brief();
-                return new Admission(Status.NOT_READY, v.name(), code, v.explanation(), brief, v.since());
+                if (!v.spec().isUpstream()) {
+                    return new Admission(Status.NOT_READY, v.name(), code, v.explanation(), v.name() + ": " + v.brief(), v.since());
+                }
+                Verdict dependency = failingDependency(verdicts);
+                return dependency == null || v.state() == State.STARTING
+                        ? new Admission(Status.NOT_READY, v.name(), code, v.explanation(), v.brief(), v.since())
+                        : new Admission(Status.NOT_READY, v.name(), code, v.explanation() + " Probably because its dependency " + dependency.name()
+                                + " (" + dependency.spec().target().describe() + ") is not ready: " + dependency.cause().code() + ": "
+                                + dependency.brief(), v.brief() + "; " + dependency.name() + " " + dependency.cause().code(), v.since());
             }
             if (v.ready() && v.since().isAfter(readySince)) {
                 readySince = v.since();
             }
         }
         return new Admission(Status.READY, "", Cause.OK.code(), "Ready: every check passes.", "", readySince);
+    }
+
+    /** A named check that failed, counted or not, while the upstream fails too: the likelier cause. */
+    private static Verdict failingDependency(Iterable<Verdict> verdicts) {
+        for (Verdict v : verdicts) {
+            if (!v.spec().isUpstream() && v.state() == State.NOT_READY) {
+                return v;
+            }
+        }
+        return null;
     }
 
     public boolean ready() {

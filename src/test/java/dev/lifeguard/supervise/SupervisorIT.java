@@ -107,6 +107,20 @@ class SupervisorIT {
     }
 
     @Test
+    void aServiceListeningOnAnotherPortThanTheProbedOneIsNamedWrongPortWithWhereItListens() throws Exception {
+        int probed = Ports.closed();
+        int listens = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(probed, "lifeguard.upstream.startup-grace", "1s"), WrappedAgent.testUpstream(listens))) {
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(503)
+                    .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("wrong_port")));
+            assertThat(agent.status().getString("upstream.explanation"), allOf(
+                    containsString("process " + agent.childPid() + " listens on 127.0.0.1:" + listens),
+                    containsString("not on port " + probed + " where the probe connects")));
+            assertEquals(1, agent.stdout().split("Started process", -1).length - 1, "a service that runs is not restarted for it");
+        }
+    }
+
+    @Test
     void aStoppedChildIsNotReadyBeforeAnyProbeCouldTell() throws Exception {
         // Probes every 30 s with a 10 s timeout: only the watch on the process's state explains a 503 within the wait.
         try (WrappedAgent agent = wrapTestUpstream("lifeguard.upstream.interval", "30s", "lifeguard.upstream.timeout", "10s")) {

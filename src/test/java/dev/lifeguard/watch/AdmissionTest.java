@@ -50,6 +50,18 @@ class AdmissionTest {
     }
 
     @Test
+    void anUpstreamThatFailsWhileADependencyIsDownNamesTheDependencyAsTheLikelyCause() {
+        Admission a = Admission.of(null, List.of(probed(spec("upstream", true), false, 1), probed(spec("db", false), false, 2)));
+        assertEquals("upstream", a.check());
+        assertEquals("connection_refused", a.code(), "the upstream's own cause stays the code");
+        assertTrue(a.explanation().endsWith("Probably because its dependency db (tcp://127.0.0.1:8080) is not ready: connection_refused: refused"),
+                a.explanation());
+        assertEquals("refused; db connection_refused", a.brief());
+        Admission alone = Admission.of(null, List.of(probed(spec("upstream", true), false, 1), probed(spec("db", false), true, 2)));
+        assertFalse(alone.explanation().contains("dependency"), "a dependency that is up is no cause");
+    }
+
+    @Test
     void aDrainWinsOverEveryCheckAndIsNeitherReadyNorTheSameAnswerAsNotReady() {
         Drain drain = new Drain(T0.plusSeconds(9), "Lifeguard is stopping");
         Admission draining = Admission.of(drain, List.of(probed(spec("upstream", true), true, 1)));

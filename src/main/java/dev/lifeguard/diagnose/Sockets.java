@@ -1,25 +1,61 @@
-package dev.lifeguard.supervise;
+package dev.lifeguard.diagnose;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The connections a process and its descendants hold on one local port, from {@code /proc}: the requests it is still
- * serving. A connection it has finished with leaves its file descriptors; a hung process keeps its connections (in
- * CLOSE_WAIT once the client gave up). Stateless.
+ * The TCP sockets a process and its descendants hold, from {@code /proc}: where they listen, and on one local port the
+ * requests they are still serving. A connection it has finished with leaves its file descriptors; a hung process
+ * keeps its connections (in CLOSE_WAIT once the client gave up). The one reader of the socket tables. Stateless.
  */
-final class ProcSockets {
+public final class Sockets {
 
     private static final String ESTABLISHED = "01";
     private static final String CLOSE_WAIT = "08";
+    private static final String LISTEN = "0A";
 
-    private ProcSockets() {
+    /**
+     * A listening socket: its address as the kernel shows it, and its port. Immutable.
+     *
+     * @param address {@code 0.0.0.0} or {@code ::} for every address
+     */
+    public record Listener(String address, int port) {
+
+        boolean any() {
+            return address.equals("0.0.0.0") || address.equals("::");
+        }
+
+        boolean loopback() {
+            return address.startsWith("127.") || address.equals("::1") || address.startsWith("::ffff:127.");
+        }
+
+        /**
+         * Whether a connection to {@code host} can reach it: an address it is bound to or every address; loopback
+         * names and addresses reach a loopback listener. Other names cannot be judged here, so they are taken to.
+         */
+        public boolean reaches(String host) {
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            boolean hostLoopback = h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+            boolean hostLiteral = h.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':');
+            return any() || hostLoopback && loopback() || h.equalsIgnoreCase(address) || !hostLoopback && !hostLiteral;
+        }
+
+        @Override
+        public String toString() {
+            return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+        }
+    }
+
+    private Sockets() {
     }
 
     /**
@@ -27,7 +63,7 @@ final class ProcSockets {
      * a client still waits on (ESTABLISHED), leaving out Lifeguard's own probes. A connection whose client gave up
      * (CLOSE_WAIT) is no request in flight. Empty when {@code /proc} cannot be read.
      */
-    static Set<Long> serving(ProcessHandle process, int port) {
+    public static Set<Long> serving(ProcessHandle process, int port) {
         Set<Long> owned = owned(process);
         if (owned.isEmpty()) {
             return Set.of();
@@ -59,7 +95,7 @@ final class ProcSockets {
      * client still there (ESTABLISHED) or gone (CLOSE_WAIT): one that disappears was finished with, which a hung
      * process never does.
      */
-    static Set<Long> held(ProcessHandle process, int port) {
+    public static Set<Long> held(ProcessHandle process, int port) {
         Set<Long> owned = owned(process);
         Set<Long> held = new HashSet<>();
         for (String table : List.of("tcp", "tcp6")) {
@@ -78,7 +114,7 @@ final class ProcSockets {
      * end (CLOSE_WAIT): a server that is reading notices that at once and closes too; one that keeps them is stuck in
      * the requests they carried.
      */
-    static Set<Long> abandoned(ProcessHandle process, int port) {
+    public static Set<Long> abandoned(ProcessHandle process, int port) {
         Set<Long> owned = owned(process);
         Set<Long> abandoned = new HashSet<>();
         for (String table : List.of("tcp", "tcp6")) {
@@ -90,6 +126,38 @@ final class ProcSockets {
             }
         }
         return abandoned;
+    }
+
+    /** Where {@code process} and its descendants listen for TCP connections; empty when {@code /proc} cannot be read. */
+    public static List<Listener> listening(ProcessHandle process) {
+        Set<Long> owned = owned(process);
+        List<Listener> listening = new ArrayList<>();
+        for (String table : List.of("tcp", "tcp6")) {
+            for (String[] f : rows(process.pid(), table)) {
+                if (f[3].equals(LISTEN) && owned.contains(Long.parseLong(f[9]))) {
+                    listening.add(new Listener(address(f[1]), localPort(f[1])));
+                }
+            }
+        }
+        return listening;
+    }
+
+    /** The address part of {@code /proc/net/tcp}'s {@code ADDRESS:PORT}: 32-bit words in host (little-endian) order. */
+    static String address(String hexAddressAndPort) {
+        String hex = hexAddressAndPort.substring(0, hexAddressAndPort.lastIndexOf(':'));
+        byte[] bytes = new byte[hex.length() / 2];
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = (word * 4 + 3 - b) * 2;
+                bytes[word * 4 + b] = (byte) Integer.parseInt(hex.substring(at, at + 2), 16);
+            }
+        }
+        try {
+            String text = InetAddress.getByAddress(bytes).getHostAddress();
+            return text.equals("0:0:0:0:0:0:0:0") ? "::" : text.equals("0:0:0:0:0:0:0:1") ? "::1" : text;
+        } catch (UnknownHostException e) {
+            return hex;
+        }
     }
 
     private static Set<Long> owned(ProcessHandle process) {
