@@ -32,6 +32,9 @@ public enum Cause {
     BODY_MISMATCH("body_mismatch", "The service's response body does not contain the expected text.",
             "The service answers but reports itself unhealthy or is a different service: check its health page and the expected text."),
     /** TLS could not be established. */
+    /** The port speaks another protocol than the probe: plain HTTP where the URL says https. */
+    PROTOCOL_MISMATCH("protocol_mismatch", "The service speaks another protocol on this port than the probe expects.",
+            "Make the URL's scheme match the port: http:// for a plain port, https:// for a TLS one."),
     TLS_HANDSHAKE("tls_handshake", "The TLS handshake failed.",
             "Check that the port speaks TLS (plain HTTP behind an https URL fails this way), the certificate, its CA and its host name."),
     /** The upstream's host name does not resolve. */

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.http.HttpClosedException;
 
 /** Turns the exception that ended a network probe into a {@link Cause}, by type and phase, never by message. */
@@ -20,7 +21,11 @@ final class FailureClassifier {
         if (find(failure, UnknownHostException.class) != null) {
             return Cause.DNS_FAILURE;
         }
-        // Any TLS failure, including Netty's NotSslRecordException for plain HTTP on a TLS URL.
+        // Plain text answered our TLS hello: Netty names the record that is not TLS.
+        if (find(failure, NotSslRecordException.class) != null) {
+            return Cause.PROTOCOL_MISMATCH;
+        }
+        // Any other TLS failure: an untrusted or wrong certificate, a protocol or cipher the server refuses.
         if (find(failure, SSLException.class) != null) {
             return Cause.TLS_HANDSHAKE;
         }
@@ -62,11 +67,20 @@ final class FailureClassifier {
      * reaches load balancers' stats pages); otherwise the innermost exception's type and message.
      */
     static String describe(Cause cause, Throwable failure) {
+        if (cause == Cause.PROTOCOL_MISMATCH) {
+            return "the port answered a TLS handshake in plain text" + (plainHttp(failure) ? " (HTTP): use http://" : "");
+        }
         if (cause == Cause.INVALID_RESPONSE) {
             Throwable root = root(failure);
             return "the answer is not HTTP" + (root.getMessage() == null ? "" : " (" + root.getMessage() + ")");
         }
         return describe(failure);
+    }
+
+    /** Whether the record Netty refused begins with {@code HTTP/}: its message gives the record in hexadecimal. */
+    private static boolean plainHttp(Throwable failure) {
+        String message = String.valueOf(find(failure, NotSslRecordException.class).getMessage());
+        return message.toLowerCase(java.util.Locale.ROOT).contains("485454502f");
     }
 
     private static Throwable root(Throwable failure) {

@@ -124,9 +124,10 @@ class ProbeTest {
     }
 
     @Test
-    void namesATlsHandshakeFailureForPlainHttpBehindAnHttpsUrl() {
+    void namesPlainHttpBehindAnHttpsUrlAProtocolMismatch() {
         ProbeResult r = probe(http("https://127.0.0.1:" + server.port() + "/"), Mode.OK);
-        assertThat(r.cause(), is(Cause.TLS_HANDSHAKE));
+        assertThat(r.cause(), is(Cause.PROTOCOL_MISMATCH));
+        assertThat(r.detail(), containsString("the port answered a TLS handshake in plain text (HTTP): use http://"));
     }
 
     @Test
