@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
-import dev.lifeguard.supervise.Incident;
+import dev.lifeguard.supervise.Restart;
 import dev.lifeguard.supervise.SupervisorListener;
 import dev.lifeguard.watch.CheckWatcher;
 import dev.lifeguard.watch.Transition;
@@ -90,9 +90,9 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener {
     }
 
     @Override
-    public void incident(Incident incident) {
-        if (incident.restartIn() >= 0) {
-            restarts(incident.cause()).increment();
+    public void restarted(Restart restart) {
+        if (restart.restartIn() >= 0) {
+            restarts(restart.cause()).increment();
         }
     }
 

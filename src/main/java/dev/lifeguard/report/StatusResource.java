@@ -15,7 +15,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.Redaction;
 import dev.lifeguard.supervise.ChildExit;
-import dev.lifeguard.supervise.Incident;
+import dev.lifeguard.supervise.Restart;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
 import dev.lifeguard.lb.LoadBalancerDrain;
@@ -41,7 +41,7 @@ public class StatusResource {
      * The whole picture. Immutable.
      *
      * @param access how this request was admitted to what the process wrote: {@code token}, {@code loopback}, or
-     *     {@code none} (the incidents' {@code output} is null)
+     *     {@code none} (the restart records' {@code output} is null)
      */
     @RegisterForReflection
     public record Status(String version, boolean ready, String access, AdmissionView admission, CheckView upstream, List<CheckView> checks,
@@ -72,15 +72,15 @@ public class StatusResource {
     /** The supervised process, its last exit and the restart history; null when nothing is wrapped or looked for. Immutable. */
     @RegisterForReflection
     public record SupervisorView(String state, long pid, List<String> command, String lastExit, int restartsInWindow,
-            int maxRestarts, List<IncidentView> restarts, String unexpected) {
+            int maxRestarts, List<RestartView> restarts, String unexpected) {
     }
 
     /** A restart (or the decision not to) with its evidence and, for an admitted request, the process's last output. Immutable. */
     @RegisterForReflection
-    public record IncidentView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence,
+    public record RestartView(String at, long pid, String cause, String explanation, String advice, long restartInMs, List<String> evidence,
             List<String> output) {
-        static IncidentView of(Incident i, boolean showOutput) {
-            return new IncidentView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence(),
+        static RestartView of(Restart i, boolean showOutput) {
+            return new RestartView(i.at().toString(), i.pid(), i.cause().code(), i.explanation(), i.advice(), i.restartIn(), i.evidence(),
                     showOutput ? i.output() : null);
         }
     }
@@ -126,7 +126,7 @@ public class StatusResource {
         SupervisorView child = !s.active() ? null
                 : new SupervisorView(s.state().code(), s.pid(), Redaction.argv(s.command()), s.lastExit().map(ChildExit::describe).orElse(null),
                         s.restartsInWindow(clock.instant()), s.maxRestarts(),
-                        s.history().stream().map(i -> IncidentView.of(i, decision.granted())).toList(), s.unexpected());
+                        s.history().stream().map(i -> RestartView.of(i, decision.granted())).toList(), s.unexpected());
         Admission admission = watchers.admission();
         Optional<DrainGate.DrainOutcome> outcome = drain.outcome();
         DrainView drainView = drain.drainUnderWay().map(d -> new DrainView(d.since().toString(), d.why(),

@@ -191,7 +191,7 @@ final class ChildProcess {
         }
     }
 
-    /** What it wrote, for an incident: the thread dump taken before a stop, then its last stderr and stdout lines. */
+    /** What it wrote, for its restart record: the thread dump taken before a stop, then its last stderr and stdout lines. */
     List<String> output(ChildExit exit) {
         List<String> lines = new ArrayList<>(stopOutput);
         exit.lastStderr().forEach(l -> lines.add("stderr: " + l));

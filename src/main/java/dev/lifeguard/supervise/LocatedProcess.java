@@ -25,7 +25,7 @@ final class LocatedProcess {
     private final ProcessLocator locator;
     private final RestartLoop loop;
     private final HangDetector hangs;
-    private final IncidentLog incidents;
+    private final RestartLog restarts;
     private final SupervisorThread thread;
     private final CheckWatcher upstream;
     private final Clock clock;
@@ -33,12 +33,12 @@ final class LocatedProcess {
     /** How the last found process ended, until another is found. */
     private volatile SupervisionEvent lost;
 
-    LocatedProcess(SupervisionSpec spec, RestartLoop loop, HangDetector hangs, IncidentLog incidents, SupervisorThread thread,
+    LocatedProcess(SupervisionSpec spec, RestartLoop loop, HangDetector hangs, RestartLog restarts, SupervisorThread thread,
             CheckWatcher upstream, Clock clock) {
         this.locator = new ProcessLocator(spec.pidfile(), spec.match());
         this.loop = loop;
         this.hangs = hangs;
-        this.incidents = incidents;
+        this.restarts = restarts;
         this.thread = thread;
         this.upstream = upstream;
         this.clock = clock;
@@ -88,7 +88,7 @@ final class LocatedProcess {
         String explanation = "process " + c.pid() + " " + how + " after " + Durations.elapsed(Duration.between(c.started(), clock.instant()))
                 + " of supervision; its container's restart is up to the kubelet";
         Cause cause = c.stoppedFor != null ? c.stoppedFor : Cause.GONE;
-        incidents.record(new Incident(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
+        restarts.record(new Restart(clock.instant(), c.pid(), cause, explanation, cause.advice(), c.stopEvidence, c.stopOutput, -1));
         SupervisionEvent event = SupervisionEvent.of(cause, explanation, clock.instant());
         lost = event;
         upstream.fail(event);

@@ -56,7 +56,7 @@ public class Supervisor implements WatchListener {
 
     private final Watchers watchers;
     private final Clock clock;
-    private final IncidentLog incidents;
+    private final RestartLog restarts;
     private final SupervisorThread thread = new SupervisorThread(this::failed, this::publish);
     private final AtomicReference<SupervisorStatus> status = new AtomicReference<>(SupervisorStatus.inactive());
     private final CompletableFuture<Integer> endedForGood = new CompletableFuture<>();
@@ -84,7 +84,7 @@ public class Supervisor implements WatchListener {
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx) {
         this.watchers = watchers;
         this.clock = clock;
-        this.incidents = new IncidentLog(HISTORY, listeners);
+        this.restarts = new RestartLog(HISTORY, listeners);
         this.drainGate = drainGate;
         try {
             this.spec = SupervisionSpec.from(config);
@@ -108,7 +108,7 @@ public class Supervisor implements WatchListener {
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
         if (spec.locatesProcess() && !DryRun.active()) {
-            located = new LocatedProcess(spec, loop, hangs, incidents, thread, watchers.upstreamWatcher(), clock);
+            located = new LocatedProcess(spec, loop, hangs, restarts, thread, watchers.upstreamWatcher(), clock);
             publish();
             watchers.upstreamWatcher().diagnoseWith(this::diagnose);
             LOG.infof("Looking for the upstream's process by %s; a hung one is killed after %s (SIGTERM, SIGKILL after %s) for the kubelet to restart",
@@ -126,7 +126,7 @@ public class Supervisor implements WatchListener {
             throw new ConfigurationException("Invalid configuration: lifeguard.process.pidfile or lifeguard.process.match finds a process "
                     + "Lifeguard does not start; do not also give a command after --");
         }
-        Wrapping w = new Wrapping(command, spec, loop, hangs, incidents, thread, watchers.upstreamWatcher(), clock, crashLoopAdvice, endedForGood,
+        Wrapping w = new Wrapping(command, spec, loop, hangs, restarts, thread, watchers.upstreamWatcher(), clock, crashLoopAdvice, endedForGood,
                 drainGate::undrain);
         wrapping = w;
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
@@ -153,7 +153,7 @@ public class Supervisor implements WatchListener {
         long pid = c == null || s == ChildState.BACKING_OFF || s == ChildState.CRASH_LOOP ? -1 : c.pid();
         Wrapping w = wrapping;
         status.set(new SupervisorStatus(w != null || located != null, s, pid, w != null ? w.command() : List.of(),
-                w != null ? w.lastExit() : Optional.empty(), loop.restarts(), spec.window(), spec.maxRestarts(), incidents.all(), unexpected));
+                w != null ? w.lastExit() : Optional.empty(), loop.restarts(), spec.window(), spec.maxRestarts(), restarts.all(), unexpected));
     }
 
     /** The process supervised now: our child (dead or alive), the one found, or null. */

@@ -3,5 +3,5 @@ package dev.lifeguard.supervise;
 /** Told about every restart decision, on the supervisor's thread: implementations must be quick. */
 public interface SupervisorListener {
 
-    void incident(Incident incident);
+    void restarted(Restart restart);
 }

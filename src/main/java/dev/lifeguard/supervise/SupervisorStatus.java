@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param unexpected the last supervisor task that failed, a bug to report; null when none has
  */
 public record SupervisorStatus(boolean active, ChildState state, long pid, List<String> command, Optional<ChildExit> lastExit,
-        List<Instant> restarts, Duration window, int maxRestarts, List<Incident> history, String unexpected) {
+        List<Instant> restarts, Duration window, int maxRestarts, List<Restart> history, String unexpected) {
 
     public SupervisorStatus {
         command = List.copyOf(command);

@@ -41,7 +41,7 @@ final class Wrapping {
     private final SupervisionSpec spec;
     private final RestartLoop loop;
     private final HangDetector hangs;
-    private final IncidentLog incidents;
+    private final RestartLog restarts;
     private final SupervisorThread thread;
     private final CheckWatcher upstream;
     private final Clock clock;
@@ -57,14 +57,14 @@ final class Wrapping {
     /** The back-off's restart while one is pending (supervisor thread only): voided by an operator's restart. */
     private ScheduledFuture<?> pendingRestart;
 
-    Wrapping(List<String> command, SupervisionSpec spec, RestartLoop loop, HangDetector hangs, IncidentLog incidents, SupervisorThread thread,
+    Wrapping(List<String> command, SupervisionSpec spec, RestartLoop loop, HangDetector hangs, RestartLog restarts, SupervisorThread thread,
             CheckWatcher upstream, Clock clock, String crashLoopAdvice, CompletableFuture<Integer> endedForGood, Runnable started) {
         this.started = started;
         this.command = List.copyOf(command);
         this.spec = spec;
         this.loop = loop;
         this.hangs = hangs;
-        this.incidents = incidents;
+        this.restarts = restarts;
         this.thread = thread;
         this.upstream = upstream;
         this.clock = clock;
@@ -161,7 +161,7 @@ final class Wrapping {
                 boolean neverRan = next.kind() == RestartLoop.Next.Kind.NEVER_RAN;
                 String why = neverRan ? "before it ever answered: the command (or one it runs) cannot be run; not restarting, Lifeguard exits with "
                         + exit.status() : "restart policy " + spec.policy().name().toLowerCase().replace('_', '-') + ": not restarting";
-                incidents.record(new Incident(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
+                restarts.record(new Restart(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
                         ? "Fix the command after -- (its last lines are in the output): install the program or correct its name or path."
                         : cause.advice(), evidence, output, -1));
                 endedForGood.complete(exit.status());
@@ -172,7 +172,7 @@ final class Wrapping {
                 String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
                         + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
                                 : "not restarting until an operator's restart");
-                incidents.record(new Incident(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice, evidence, output, -1));
+                restarts.record(new Restart(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice, evidence, output, -1));
                 upstream.fail(new SupervisionEvent(Cause.CRASH_LOOP, why, crashLoopAdvice, exit.at()));
                 if (leave) {
                     endedForGood.complete(exit.status());
@@ -180,7 +180,7 @@ final class Wrapping {
                 }
             }
             case RESTART -> {
-                incidents.record(new Incident(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
+                restarts.record(new Restart(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
                 pendingRestart = thread.schedule("restart", () -> {
                     if (loop.due(next.restart())) {
                         spawn();

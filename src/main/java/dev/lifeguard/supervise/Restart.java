@@ -6,7 +6,7 @@ import java.util.List;
 import dev.lifeguard.probe.Cause;
 
 /**
- * Why the child was restarted (or why restarting stopped), with the evidence gathered at that moment. Immutable.
+ * A restart record: why the child was restarted (or why restarting stopped), with the evidence gathered at that moment. Immutable.
  *
  * @param advice what to do, with what the supervisor knows
  * @param evidence facts about the process, one a line (its state, CPU, memory, exit status)
@@ -14,10 +14,10 @@ import dev.lifeguard.probe.Cause;
  *     so it is shown only to operators
  * @param restartIn the back-off before the restart in milliseconds, -1 when there is no restart
  */
-public record Incident(Instant at, long pid, Cause cause, String explanation, String advice, List<String> evidence,
+public record Restart(Instant at, long pid, Cause cause, String explanation, String advice, List<String> evidence,
         List<String> output, long restartIn) {
 
-    public Incident {
+    public Restart {
         evidence = List.copyOf(evidence);
         output = List.copyOf(output);
     }
