@@ -234,6 +234,14 @@ final class HangDetector {
             judgedHung = true;
             return new Hung(hang);
         }
+        if (!answer.get().slowerThan(probeTimeout)) {
+            // Answered at full speed while every probe timed out: some requests are served, the rest hang.
+            judgedHung = true;
+            String why = "process " + hang.pid() + " answers some requests at once (" + answer.get().describe(sideProbe.timeout(), probeTimeout)
+                    + ") while its probes have not been answered for " + Durations.elapsed(Duration.between(hang.since(), clock.instant()))
+                    + ": some of its workers are stuck";
+            return new Stuck(new Hang(hang.pid(), why, hang.evidence(), hang.threadDump(), hang.since(), false));
+        }
         judgedHung = false;
         String why = "process " + hang.pid() + " answers, slowly: " + answer.get().describe(sideProbe.timeout(), probeTimeout)
                 + "; not one answer within the check's timeout for "

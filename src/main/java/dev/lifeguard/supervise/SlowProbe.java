@@ -23,6 +23,12 @@ final class SlowProbe {
 
     /** The side probe's answer. Immutable. */
     record Answer(Instant at, Duration latency, int httpStatus) {
+
+        /** Whether it took longer than the check's own timeout: slow, rather than served by a worker that was free. */
+        boolean slowerThan(Duration probeTimeout) {
+            return latency.compareTo(probeTimeout) > 0;
+        }
+
         String describe(Duration timeout, Duration probeTimeout) {
             return "a probe allowed " + Durations.exact(timeout) + " got HTTP " + httpStatus + " after " + Durations.elapsed(latency)
                     + " (the check's timeout is " + Durations.exact(probeTimeout) + ")";

@@ -221,7 +221,7 @@ public class Supervisor implements WatchListener {
             return l.lost();
         }
         if (failed.cause() == Cause.RESPONSE_TIMEOUT) {
-            Optional<SlowProbe.Answer> slow = sideProbe.answeredSince(failed.at().minus(spec.slowTimeout()));
+            Optional<SlowProbe.Answer> slow = sideProbe.answeredSince(failed.at().minus(spec.slowTimeout())).filter(a -> a.slowerThan(upstream.timeout()));
             if (slow.isPresent()) {
                 return Optional.of(new SupervisionEvent(Cause.SLOW, slow.get().describe(spec.slowTimeout(), upstream.timeout()), Cause.SLOW.advice(),
                         failed.at()));
@@ -285,7 +285,7 @@ public class Supervisor implements WatchListener {
             return;
         }
         Verdict now = watchers.upstream();
-        answer.filter(a -> now.last() != null && !now.last().ok()).ifPresent(a -> watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.SLOW,
+        answer.filter(a -> a.slowerThan(upstream.timeout()) && now.last() != null && !now.last().ok()).ifPresent(a -> watchers.upstreamWatcher().fail(new SupervisionEvent(Cause.SLOW,
                 a.describe(spec.slowTimeout(), upstream.timeout()), Cause.SLOW.advice(), a.at())));
         hangs.sideAnswered(c, answer).ifPresent(d -> act(c, d));
     }
