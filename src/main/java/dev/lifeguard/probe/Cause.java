@@ -97,6 +97,16 @@ public enum Cause {
         this.advice = advice;
     }
 
+    /** The cause with this code, or null (e.g. {@code starting}, which is a state, not a cause). */
+    public static Cause of(String code) {
+        for (Cause c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** Stable lowercase code, used as metric label and in JSON. */
     public String code() {
         return code;

@@ -10,6 +10,9 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.lifeguard.diagnose.Incident;
+import dev.lifeguard.diagnose.IncidentListener;
+import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.supervise.Restart;
@@ -35,22 +38,28 @@ import io.quarkus.runtime.StartupEvent;
  * probes; supervision events (an exit, a kill) count once, as a restart. Thread-safe.
  */
 @ApplicationScoped
-public class PrometheusMetrics implements WatchListener, SupervisorListener {
+public class PrometheusMetrics implements WatchListener, SupervisorListener, IncidentListener {
 
     /** Health probes answer in milliseconds or time out at their timeout (1 s by default): a dozen buckets cover both. */
     private static final Duration[] PROBE_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10) };
+    /** From a blip to a long outage: the time until it was ready again. */
+    private static final Duration[] RECOVERY_BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+            Duration.ofHours(1) };
     /** The reasons a wrapped service is restarted for: counted from zero, so that increase() sees the first one. */
     private static final List<Cause> RESTART_REASONS = List.of(Cause.EXITED, Cause.CRASHED, Cause.KILLED, Cause.OOM_KILLED,
             Cause.HUNG, Cause.RESTART_REQUESTED);
 
     private final MeterRegistry registry;
     private final Watchers watchers;
+    private final Incidents incidents;
     private final String version;
 
-    PrometheusMetrics(MeterRegistry registry, Watchers watchers,
+    PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.incidents = incidents;
         this.registry = registry;
         this.watchers = watchers;
         this.version = version;
@@ -73,6 +82,20 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener {
         for (Cause reason : RESTART_REASONS) {
             restarts(reason);
         }
+        Gauge.builder("lifeguard.incident.open", incidents, i -> i.open().isPresent() ? 1 : 0)
+                .description("1 while an incident is open: the service is out of rotation for a failure, not a planned stop").register(registry);
+    }
+
+    @Override
+    public void opened(Incident incident) {
+        Counter.builder("lifeguard.incidents").description("Incidents opened, by the cause they began with").tag("cause", incident.cause())
+                .register(registry).increment();
+    }
+
+    @Override
+    public void closed(Incident incident) {
+        Timer.builder("lifeguard.incident.duration").description("Time to recovery: from an incident's opening until ready again")
+                .serviceLevelObjectives(RECOVERY_BUCKETS).register(registry).record(incident.duration(incident.ended()));
     }
 
     @Override

@@ -14,16 +14,17 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.Redaction;
-import dev.lifeguard.supervise.ChildExit;
-import dev.lifeguard.supervise.Restart;
+import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
 import dev.lifeguard.lb.LoadBalancerDrain;
 import dev.lifeguard.lb.Pollers;
+import dev.lifeguard.supervise.ChildExit;
 import dev.lifeguard.supervise.DrainGate;
+import dev.lifeguard.supervise.Restart;
 import dev.lifeguard.supervise.Supervisor;
-import dev.lifeguard.watch.Admission;
 import dev.lifeguard.supervise.SupervisorStatus;
+import dev.lifeguard.watch.Admission;
 import dev.lifeguard.watch.Transition;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -44,8 +45,8 @@ public class StatusResource {
      *     {@code none} (the restart records' {@code output} is null)
      */
     @RegisterForReflection
-    public record Status(String version, boolean ready, String access, AdmissionView admission, CheckView upstream, List<CheckView> checks,
-            List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers) {
+    public record Status(String version, boolean ready, String access, AdmissionView admission, IncidentsResource.IncidentView incident,
+            CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers) {
     }
 
     /** What load balancers are told: ready, draining or not ready, with the first failing check's cause. Immutable. */
@@ -102,10 +103,12 @@ public class StatusResource {
     private final LoadBalancerDrain drain;
     private final Pollers pollers;
     private final HaproxyPush push;
+    private final Incidents incidents;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents) {
+        this.incidents = incidents;
         this.push = push;
         this.agentCheck = agentCheck;
         this.drain = drain;
@@ -133,7 +136,8 @@ public class StatusResource {
                 outcome.map(DrainGate.DrainOutcome::observed).orElse(null), outcome.map(DrainGate.DrainOutcome::account).orElse(null))).orElse(null);
         LoadBalancersView lb = new LoadBalancersView(agentCheck.state().isEmpty() ? null : agentCheck.state(),
                 push.state().isEmpty() ? null : push.state(), pollers.size(), drainView);
-        return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), all.get(0), all.subList(1, all.size()),
+        IncidentsResource.IncidentView open = incidents.open().map(i -> IncidentsResource.IncidentView.of(i, clock.instant())).orElse(null);
+        return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), open, all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child, lb);
     }
 }

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.probe.Cause;
 
 /**
@@ -20,11 +21,13 @@ final class RestartLog {
 
     private final int capacity;
     private final Iterable<SupervisorListener> listeners;
+    private final Incidents incidents;
     private final AtomicReference<List<Restart>> history = new AtomicReference<>(List.of());
 
-    RestartLog(int capacity, Iterable<SupervisorListener> listeners) {
+    RestartLog(int capacity, Iterable<SupervisorListener> listeners, Incidents incidents) {
         this.capacity = capacity;
         this.listeners = listeners;
+        this.incidents = incidents;
     }
 
     void record(Restart restart) {
@@ -39,6 +42,7 @@ final class RestartLog {
                     restart.restartIn() >= 0 ? "; restarting in " + Durations.exact(Duration.ofMillis(restart.restartIn())) : "",
                     restart.advice());
         }
+        incidents.restarted(restart.cause(), restart.explanation(), restart.at());
         listeners.forEach(l -> l.restarted(restart));
     }
 

@@ -29,6 +29,7 @@ import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.config.Target;
+import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.diagnose.WrongPort;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
@@ -81,10 +82,11 @@ public class Supervisor implements WatchListener {
     private volatile Wrapping wrapping;
     private volatile LocatedProcess located;
 
-    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx) {
+    Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx,
+            Incidents incidents) {
         this.watchers = watchers;
         this.clock = clock;
-        this.restarts = new RestartLog(HISTORY, listeners);
+        this.restarts = new RestartLog(HISTORY, listeners, incidents);
         this.drainGate = drainGate;
         try {
             this.spec = SupervisionSpec.from(config);

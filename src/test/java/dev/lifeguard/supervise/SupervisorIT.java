@@ -100,9 +100,37 @@ class SupervisorIT {
                     .findFirst().orElseThrow().replaceAll(".* ", ""));
             assertThat(slowestFailure, lessThan(1.25));
             // One kill is one event: counted as a restart, never as failed probes.
-            assertThat(metrics, not(containsString("cause=\"killed\"")));
+            assertEquals(List.of(), metrics.lines().filter(l -> l.startsWith("lifeguard_probe_failures_total") && l.contains("cause=\"killed\"")).toList());
+            assertThat(metrics, containsString("lifeguard_incidents_total{cause=\"killed\"} 1.0"));
             awaitReady(agent);
             assertThat(agent.http().get("/q/metrics").then().extract().asString(), containsString("lifeguard_restarts_total{reason=\"killed\"} 1.0"));
+        }
+    }
+
+    @Test
+    void aCrashIsAnIncidentFromLeavingRotationToComingBackWithItsRestartAndAnOperatorsRestartIsNone() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            crash(agent, 3);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getString("incident.cause"), equalTo("crashed")));
+            awaitReady(agent);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().get("incident"), nullValue()));
+            JsonPath incidents = new JsonPath(agent.http().get("/lifeguard/incidents").then().statusCode(200).extract().asString());
+            assertEquals(1, incidents.getList("").size(), incidents.prettify());
+            assertEquals(false, incidents.getBoolean("[0].open"));
+            assertEquals(1, incidents.getInt("[0].restarts"));
+            assertThat(incidents.getString("[0].usersSaw"), containsString("502 Bad Gateway"));
+            assertThat(incidents.getList("[0].evidence"), hasItem(containsString("restart: crashed: process")));
+            assertThat(incidents.getLong("[0].durationMs"), greaterThan(0L));
+            assertThat(agent.stdout(), allOf(containsString("Incident 1 opened [crashed] upstream"), containsString("Incident 1 closed after")));
+            String metrics = agent.http().get("/q/metrics").then().extract().asString();
+            assertThat(metrics, allOf(containsString("lifeguard_incidents_total{cause=\"crashed\"} 1.0"), containsString("lifeguard_incident_open 0.0"),
+                    containsString("lifeguard_incident_duration_seconds_count 1")));
+            // Planned: no incident.
+            agent.http().post("/lifeguard/admin/restart").then().statusCode(202);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getList("supervisor.restarts.cause"),
+                    hasItem("restart_requested")));
+            awaitReady(agent);
+            assertEquals(1, new JsonPath(agent.http().get("/lifeguard/incidents").asString()).getList("").size());
         }
     }
 

@@ -1,0 +1,34 @@
+package dev.lifeguard.diagnose;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A failure, from the moment load balancers were told to send no traffic until they are told to again: what caused
+ * it, in words, with the facts that show it, what to do, what users behind a gateway saw meanwhile, and the restarts
+ * it took. A planned stop (a drain, a deploy, an operator's restart) is none. Immutable; a later state is a new
+ * record.
+ *
+ * @param check the check that took the service out of rotation (the upstream, or a named dependency)
+ * @param cause the cause's code when it began
+ * @param evidence the facts, oldest first, each naming where it comes from ({@code probe:}, {@code restart:})
+ * @param usersSaw what a gateway that still sent it requests answered its users
+ * @param ended when it was ready again; null while open
+ */
+public record Incident(long id, String check, String cause, String explanation, String advice, List<String> evidence, String usersSaw,
+        Instant began, Instant ended, int restarts) {
+
+    public Incident {
+        evidence = List.copyOf(evidence);
+    }
+
+    public boolean open() {
+        return ended == null;
+    }
+
+    /** How long it lasted, or has lasted by {@code now}. */
+    public Duration duration(Instant now) {
+        return Duration.between(began, ended != null ? ended : now);
+    }
+}

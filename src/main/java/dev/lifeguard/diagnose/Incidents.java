@@ -1,0 +1,119 @@
+package dev.lifeguard.diagnose;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.lifeguard.config.Durations;
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.watch.Admission;
+import dev.lifeguard.watch.WatchListener;
+
+/**
+ * The incident book: opens an incident when load balancers are told to keep traffic away for a failure, closes it
+ * when they are told the service is ready again, and keeps the last {@value #KEPT}. Each opening and closing is logged
+ * once with the cause and the advice. Thread-safe.
+ */
+@ApplicationScoped
+public class Incidents implements WatchListener {
+
+    private static final Logger LOG = Logger.getLogger(Incidents.class);
+    static final int KEPT = 50;
+    private static final int EVIDENCE_KEPT = 20;
+    /** Not failures: a check still starting, a drain, an operator's restart. */
+    private static final Set<String> PLANNED = Set.of("starting", Cause.DRAINING.code(), Cause.RESTART_REQUESTED.code());
+
+    private final Clock clock;
+    private final Iterable<IncidentListener> listeners;
+    /** Newest first; the open one, if any, at the head. */
+    private final Deque<Incident> book = new ArrayDeque<>();
+    private long lastId;
+
+    @Inject
+    Incidents(Clock clock, Instance<IncidentListener> listeners) {
+        this(clock, (Iterable<IncidentListener>) listeners);
+    }
+
+    Incidents(Clock clock, Iterable<IncidentListener> listeners) {
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    @Override
+    public synchronized void admissionChanged(Admission before, Admission after) {
+        Optional<Incident> open = open();
+        if (after.status() == Admission.Status.READY) {
+            open.ifPresent(i -> close(i, after.since()));
+        } else if (after.status() == Admission.Status.NOT_READY && !PLANNED.contains(after.code())) {
+            if (open.isEmpty()) {
+                begin(after);
+            } else if (!open.get().cause().equals(after.code())) {
+                replaceOpen(with(open.get(), "probe: then " + after.code() + ": " + after.brief(), 0));
+            }
+        }
+    }
+
+    /** A restart (or the end of restarting) while the service is out of rotation: its facts join the open incident. */
+    public synchronized void restarted(Cause cause, String explanation, Instant at) {
+        open().ifPresent(i -> replaceOpen(with(i, "restart: " + cause.code() + ": " + explanation, 1)));
+    }
+
+    /** The open incident, if any. */
+    public synchronized Optional<Incident> open() {
+        Incident head = book.peekFirst();
+        return head != null && head.open() ? Optional.of(head) : Optional.empty();
+    }
+
+    /** Every incident kept, newest first. */
+    public synchronized List<Incident> all() {
+        return List.copyOf(book);
+    }
+
+    private void begin(Admission after) {
+        Cause cause = Cause.of(after.code());
+        String advice = cause != null ? cause.advice() : "";
+        Incident incident = new Incident(++lastId, after.check(), after.code(), after.explanation(), advice,
+                List.of("probe: " + after.check() + ": " + after.brief()), GatewayView.of(after.code()), after.since(), null, 0);
+        book.addFirst(incident);
+        while (book.size() > KEPT) {
+            book.removeLast();
+        }
+        LOG.warnf("Incident %d opened [%s] %s: %s Users behind a gateway see: %s. Advice: %s", incident.id(), incident.cause(), incident.check(),
+                incident.explanation(), incident.usersSaw(), advice);
+        listeners.forEach(l -> l.opened(incident));
+    }
+
+    private void close(Incident open, Instant at) {
+        Incident closed = new Incident(open.id(), open.check(), open.cause(), open.explanation(), open.advice(), open.evidence(), open.usersSaw(),
+                open.began(), at, open.restarts());
+        replaceOpen(closed);
+        LOG.infof("Incident %d closed after %s [%s]: ready again%s", closed.id(), Durations.elapsed(closed.duration(clock.instant())), closed.cause(),
+                closed.restarts() > 0 ? " after " + closed.restarts() + " restart(s)" : "");
+        listeners.forEach(l -> l.closed(closed));
+    }
+
+    private static Incident with(Incident i, String fact, int moreRestarts) {
+        List<String> evidence = new ArrayList<>(i.evidence());
+        if (evidence.size() < EVIDENCE_KEPT) {
+            evidence.add(fact);
+        }
+        return new Incident(i.id(), i.check(), i.cause(), i.explanation(), i.advice(), evidence, i.usersSaw(), i.began(), null,
+                i.restarts() + moreRestarts);
+    }
+
+    private void replaceOpen(Incident replacement) {
+        book.removeFirst();
+        book.addFirst(replacement);
+    }
+}

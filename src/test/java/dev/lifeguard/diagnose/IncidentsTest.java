@@ -1,0 +1,84 @@
+package dev.lifeguard.diagnose;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.probe.Cause;
+import dev.lifeguard.watch.Admission;
+
+/** The incident book, fed what load balancers are told, as the watchers tell it. */
+class IncidentsTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final List<String> told = new ArrayList<>();
+    private final Incidents incidents = new Incidents(Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC), List.of(new IncidentListener() {
+        @Override
+        public void opened(Incident incident) {
+            told.add("opened " + incident.id());
+        }
+
+        @Override
+        public void closed(Incident incident) {
+            told.add("closed " + incident.id());
+        }
+    }));
+
+    private static Admission ready(int second) {
+        return new Admission(Admission.Status.READY, "", "ok", "Ready: every check passes.", "", T0.plusSeconds(second));
+    }
+
+    private static Admission down(String code, int second) {
+        return new Admission(Admission.Status.NOT_READY, "upstream", code, "The " + code + " explanation.", code + " evidence", T0.plusSeconds(second));
+    }
+
+    @Test
+    void aFailureOpensAnIncidentThatGathersItsRestartsAndClosesWhenReady() {
+        incidents.admissionChanged(ready(0), down("killed", 5));
+        incidents.restarted(Cause.KILLED, "process 42 was killed by SIGKILL", T0.plusSeconds(5));
+        incidents.admissionChanged(down("killed", 5), down("connection_refused", 6));
+        Incident open = incidents.open().orElseThrow();
+        assertEquals("killed", open.cause());
+        assertThat(open.usersSaw(), containsString("502 Bad Gateway"));
+        assertThat(open.evidence(), contains("probe: upstream: killed evidence", "restart: killed: process 42 was killed by SIGKILL",
+                "probe: then connection_refused: connection_refused evidence"));
+        incidents.admissionChanged(down("connection_refused", 6), ready(7));
+        Incident closed = incidents.all().get(0);
+        assertFalse(closed.open());
+        assertEquals(2_000, closed.duration(T0.plusSeconds(99)).toMillis());
+        assertEquals(1, closed.restarts());
+        assertEquals(List.of("opened 1", "closed 1"), told);
+    }
+
+    @Test
+    void aDrainAStartAndAnOperatorsRestartAreNoIncidents() {
+        incidents.admissionChanged(down("starting", 0), ready(1));
+        incidents.admissionChanged(ready(1), new Admission(Admission.Status.DRAINING, "", "draining", "Lifeguard is stopping", "", T0.plusSeconds(2)));
+        incidents.admissionChanged(ready(3), down("restart_requested", 4));
+        incidents.restarted(Cause.RESTART_REQUESTED, "an operator asked", T0.plusSeconds(4));
+        assertTrue(incidents.all().isEmpty());
+        assertTrue(told.isEmpty());
+    }
+
+    @Test
+    void keepsTheLatestFifty() {
+        for (int i = 0; i < 60; i++) {
+            incidents.admissionChanged(ready(2 * i), down("bad_status", 2 * i + 1));
+            incidents.admissionChanged(down("bad_status", 2 * i + 1), ready(2 * i + 2));
+        }
+        assertEquals(Incidents.KEPT, incidents.all().size());
+        assertEquals(60, incidents.all().get(0).id(), "newest first");
+    }
+}
