@@ -96,17 +96,7 @@ public final class Sockets {
      * process never does.
      */
     public static Set<Long> held(ProcessHandle process, int port) {
-        Set<Long> owned = owned(process);
-        Set<Long> held = new HashSet<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            for (String[] f : rows(process.pid(), table)) {
-                long inode = Long.parseLong(f[9]);
-                if ((f[3].equals(ESTABLISHED) || f[3].equals(CLOSE_WAIT)) && localPort(f[1]) == port && owned.contains(inode)) {
-                    held.add(inode);
-                }
-            }
-        }
-        return held;
+        return inState(process, port, Set.of(ESTABLISHED, CLOSE_WAIT));
     }
 
     /**
@@ -115,17 +105,21 @@ public final class Sockets {
      * the requests they carried.
      */
     public static Set<Long> abandoned(ProcessHandle process, int port) {
+        return inState(process, port, Set.of(CLOSE_WAIT));
+    }
+
+    private static Set<Long> inState(ProcessHandle process, int port, Set<String> states) {
         Set<Long> owned = owned(process);
-        Set<Long> abandoned = new HashSet<>();
+        Set<Long> found = new HashSet<>();
         for (String table : List.of("tcp", "tcp6")) {
             for (String[] f : rows(process.pid(), table)) {
                 long inode = Long.parseLong(f[9]);
-                if (f[3].equals(CLOSE_WAIT) && localPort(f[1]) == port && owned.contains(inode)) {
-                    abandoned.add(inode);
+                if (states.contains(f[3]) && localPort(f[1]) == port && owned.contains(inode)) {
+                    found.add(inode);
                 }
             }
         }
-        return abandoned;
+        return found;
     }
 
     /** Where {@code process} and its descendants listen for TCP connections; empty when {@code /proc} cannot be read. */
