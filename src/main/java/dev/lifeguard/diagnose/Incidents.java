@@ -66,7 +66,15 @@ public class Incidents implements WatchListener {
 
     /** A restart (or the end of restarting) while the service is out of rotation: its facts join the open incident. */
     public synchronized void restarted(Cause cause, String explanation, Instant at) {
-        open().ifPresent(i -> replaceOpen(with(i, "restart: " + cause.code() + ": " + explanation, 1)));
+        open().ifPresent(i -> {
+            // The checks often learn of it first, in the same words: the restart's line replaces theirs.
+            List<String> evidence = i.evidence();
+            Incident told = evidence.get(evidence.size() - 1).endsWith(": " + explanation)
+                    ? new Incident(i.id(), i.check(), i.cause(), i.explanation(), i.advice(), evidence.subList(0, evidence.size() - 1), i.usersSaw(),
+                            i.began(), null, i.restarts())
+                    : i;
+            replaceOpen(with(told, "restart: " + cause.code() + ": " + explanation, 1));
+        });
     }
 
     /** The open incident, if any. */

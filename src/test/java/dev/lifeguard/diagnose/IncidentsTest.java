@@ -54,11 +54,17 @@ class IncidentsTest {
         assertThat(open.usersSaw(), containsString("502 Bad Gateway"));
         assertThat(open.evidence(), contains("probe: upstream: killed evidence", "restart: killed: process 42 was killed by SIGKILL",
                 "probe: then connection_refused: connection_refused evidence"));
-        incidents.admissionChanged(down("connection_refused", 6), ready(7));
+        incidents.admissionChanged(down("connection_refused", 6), new Admission(Admission.Status.NOT_READY, "upstream", "hung",
+                "hung explanation", "process 42 was stopped by Lifeguard", T0.plusSeconds(6)));
+        incidents.restarted(Cause.HUNG, "process 42 was stopped by Lifeguard", T0.plusSeconds(6));
+        assertThat("the restart's line replaces the checks' line in the same words", incidents.open().orElseThrow().evidence().get(3),
+                containsString("restart: hung: process 42 was stopped by Lifeguard"));
+        assertEquals(4, incidents.open().orElseThrow().evidence().size());
+        incidents.admissionChanged(down("hung", 6), ready(7));
         Incident closed = incidents.all().get(0);
         assertFalse(closed.open());
         assertEquals(2_000, closed.duration(T0.plusSeconds(99)).toMillis());
-        assertEquals(1, closed.restarts());
+        assertEquals(2, closed.restarts());
         assertEquals(List.of("opened 1", "closed 1"), told);
     }
 
