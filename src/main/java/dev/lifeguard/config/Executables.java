@@ -12,15 +12,21 @@ public final class Executables {
     }
 
     public static boolean runnable(String program) {
+        return resolve(program).isPresent();
+    }
+
+    /** The file {@code program} runs: itself where it names a path, else the first match on the PATH. */
+    public static Optional<Path> resolve(String program) {
         if (program.contains("/")) {
-            return executableFile(Path.of(program));
+            return Optional.of(Path.of(program)).filter(Executables::executableFile);
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (executableFile(Path.of(dir.isEmpty() ? "." : dir, program))) {
-                return true;
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
+            if (executableFile(candidate)) {
+                return Optional.of(candidate);
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     /**

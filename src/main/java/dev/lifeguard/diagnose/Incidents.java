@@ -1,6 +1,7 @@
 package dev.lifeguard.diagnose;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ public class Incidents implements WatchListener {
     private static final Logger LOG = Logger.getLogger(Incidents.class);
     static final int KEPT = 50;
     private static final int EVIDENCE_KEPT = 20;
+    /** A failure this soon after a start is told with it: a new process, perhaps new files. */
+    private static final Duration RECENT = Duration.ofMinutes(10);
     /** Not failures: a check still starting, a drain, an operator's restart. */
     private static final Set<String> PLANNED = Set.of("starting", Cause.DRAINING.code(), Cause.RESTART_REQUESTED.code());
 
@@ -39,6 +42,11 @@ public class Incidents implements WatchListener {
     /** Newest first; the open one, if any, at the head. */
     private final Deque<Incident> book = new ArrayDeque<>();
     private long lastId;
+    /** The wrapped process's last start, and what changed in the files it runs since the one before; null before one. */
+    private Instant lastStart;
+    private long lastPid;
+    private CommandFiles lastFiles;
+    private List<String> changedFiles = List.of();
 
     @Inject
     Incidents(Clock clock, Instance<IncidentListener> listeners) {
@@ -77,6 +85,14 @@ public class Incidents implements WatchListener {
         });
     }
 
+    /** A new process of the upstream started; a failure soon after says so, with what changed in the files it runs. */
+    public synchronized void processStarted(long pid, Instant at, CommandFiles files) {
+        changedFiles = lastFiles == null ? List.of() : files.changedSince(lastFiles);
+        lastFiles = files;
+        lastStart = at;
+        lastPid = pid;
+    }
+
     /** The open incident, if any. */
     public synchronized Optional<Incident> open() {
         Incident head = book.peekFirst();
@@ -91,8 +107,14 @@ public class Incidents implements WatchListener {
     private void begin(Admission after) {
         Cause cause = Cause.of(after.code());
         String advice = cause != null ? cause.advice() : "";
-        Incident incident = new Incident(++lastId, after.check(), after.code(), after.explanation(), advice,
-                List.of("probe: " + after.check() + ": " + after.brief()), GatewayView.of(after.code()), after.since(), null, 0);
+        List<String> evidence = new ArrayList<>(List.of("probe: " + after.check() + ": " + after.brief()));
+        if (lastStart != null && after.since().isBefore(lastStart.plus(RECENT))) {
+            evidence.add("change: it began " + Durations.elapsed(Duration.between(lastStart, after.since())) + " after process " + lastPid
+                    + " started");
+            changedFiles.forEach(f -> evidence.add("change: since the start before, " + f));
+        }
+        Incident incident = new Incident(++lastId, after.check(), after.code(), after.explanation(), advice, evidence, GatewayView.of(after.code()),
+                after.since(), null, 0);
         book.addFirst(incident);
         while (book.size() > KEPT) {
             book.removeLast();

@@ -29,6 +29,7 @@ import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.config.Target;
+import dev.lifeguard.diagnose.CommandFiles;
 import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.diagnose.WrongPort;
 import dev.lifeguard.probe.Cause;
@@ -71,6 +72,7 @@ public class Supervisor implements WatchListener {
     private final Duration drainTimeout;
     private final CheckSpec upstream;
     private final SlowProbe sideProbe;
+    private final Incidents incidents;
     /** The upstream's port and host, where it has them (not an exec check). */
     private final OptionalInt port;
     private final String host;
@@ -87,6 +89,7 @@ public class Supervisor implements WatchListener {
         this.watchers = watchers;
         this.clock = clock;
         this.restarts = new RestartLog(HISTORY, listeners, incidents);
+        this.incidents = incidents;
         this.drainGate = drainGate;
         try {
             this.spec = SupervisionSpec.from(config);
@@ -129,7 +132,10 @@ public class Supervisor implements WatchListener {
                     + "Lifeguard does not start; do not also give a command after --");
         }
         Wrapping w = new Wrapping(command, spec, loop, hangs, restarts, thread, watchers.upstreamWatcher(), clock, crashLoopAdvice, endedForGood,
-                drainGate::undrain);
+                c -> {
+                    drainGate.undrain();
+                    incidents.processStarted(c.pid(), c.started(), CommandFiles.of(command));
+                });
         wrapping = w;
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
         publish();

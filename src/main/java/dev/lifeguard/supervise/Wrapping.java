@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -48,7 +49,7 @@ final class Wrapping {
     private final String crashLoopAdvice;
     private final CompletableFuture<Integer> endedForGood;
     /** Told after every start: a drained restart is over. */
-    private final Runnable started;
+    private final Consumer<ChildProcess> started;
     private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
     private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
     private final OomCounter oom = OomCounter.detect();
@@ -58,7 +59,7 @@ final class Wrapping {
     private ScheduledFuture<?> pendingRestart;
 
     Wrapping(List<String> command, SupervisionSpec spec, RestartLoop loop, HangDetector hangs, RestartLog restarts, SupervisorThread thread,
-            CheckWatcher upstream, Clock clock, String crashLoopAdvice, CompletableFuture<Integer> endedForGood, Runnable started) {
+            CheckWatcher upstream, Clock clock, String crashLoopAdvice, CompletableFuture<Integer> endedForGood, Consumer<ChildProcess> started) {
         this.started = started;
         this.command = List.copyOf(command);
         this.spec = spec;
@@ -125,7 +126,7 @@ final class Wrapping {
         hangs.reset();
         LOG.infof("Started process %d: %s", c.pid(), Redaction.commandLine(command));
         upstream.expectRecovery(RECOVERY_WINDOW);
-        started.run();
+        started.accept(c);
         c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -76,6 +79,26 @@ class IncidentsTest {
         incidents.restarted(Cause.RESTART_REQUESTED, "an operator asked", T0.plusSeconds(4));
         assertTrue(incidents.all().isEmpty());
         assertTrue(told.isEmpty());
+    }
+
+    @Test
+    void aFailureSoonAfterAStartSaysSoWithTheFilesThatChangedSinceTheStartBefore() throws Exception {
+        Path app = Files.createTempFile("app", ".jar");
+        try {
+            List<String> command = List.of("sh", app.toString(), "--port", "8080");
+            incidents.processStarted(41, T0, CommandFiles.of(command));
+            Files.setLastModifiedTime(app, FileTime.from(T0.plusSeconds(100)));
+            incidents.processStarted(42, T0.plusSeconds(200), CommandFiles.of(command));
+            incidents.admissionChanged(ready(201), down("crashed", 203));
+            assertThat(incidents.open().orElseThrow().evidence(), contains("probe: upstream: crashed evidence",
+                    "change: it began 3.0s after process 42 started",
+                    "change: since the start before, " + app.toAbsolutePath() + " was modified at " + FileTime.from(T0.plusSeconds(100))));
+            incidents.admissionChanged(down("crashed", 203), ready(204));
+            incidents.admissionChanged(ready(204), down("crashed", 200 + 3600));
+            assertEquals(1, incidents.open().orElseThrow().evidence().size(), "an hour after the start: no change to tell");
+        } finally {
+            Files.deleteIfExists(app);
+        }
     }
 
     @Test
