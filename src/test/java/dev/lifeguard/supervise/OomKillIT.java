@@ -66,6 +66,32 @@ class OomKillIT {
         }
     }
 
+    @Test
+    void namesAnOomKillInACgroupOfTheChildsOwnWhoseCountLifeguardsOwnDoesNotSee() throws Exception {
+        Path cgroup = memoryCgroup().resolve("lifeguard-oom-child-test-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(cgroup);
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
+        } catch (IOException e) {
+            assumeTrue(false, "no writable memory cgroup here: " + e);
+        }
+        List<String> child = new ArrayList<>(WrappedAgent.testUpstream(Ports.closed(), "--hog"));
+        child.set(1, "-Xmx2g");
+        // Only the child joins the cgroup, right after it starts: Lifeguard stays in its own.
+        List<String> inCgroup = new ArrayList<>(List.of("sh", "-c", "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec \"$@\"", "sh"));
+        inCgroup.addAll(child);
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(Ports.closed(), "lifeguard.restart.backoff", "30s"), inCgroup)) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
+                    () -> assertThat(agent.status().getList("supervisor.restarts.cause"), hasItem("oom_killed")));
+            assertThat(agent.status().getString("supervisor.restarts[0].explanation"), containsString("the kernel's OOM killer took it"));
+        } finally {
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                Files.delete(cgroup);
+                return true;
+            });
+        }
+    }
+
     private static Path memoryCgroup() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             String[] f = line.split(":", 3);
