@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ final class ChildProcess {
     private final ProcessHandle handle;
     private final Instant started;
     private final long oomBefore;
+    /** The OOM kill counts of the cgroups below Lifeguard's at its start; set by the supervisor thread once. */
+    volatile Map<Path, Long> oomBelowAtStart = Map.of();
     /** What marks every process our child started, wherever it went; null for a process we found. */
     private final ProcessTag tag;
     /** Whether signals go to its whole process group: it leads one (started with setsid). */
@@ -172,10 +175,15 @@ final class ChildProcess {
      * How our child ended, once it has: its status, the OOM kills counted meanwhile, and why Lifeguard stopped it.
      *
      * @param oomNow the cgroup's OOM kill count now, -1 when unknown
+     * @param oomBelow OOM kills counted since its start in the cgroups below Lifeguard's (a child's own)
      * @param withOutput whether to include its last lines (call {@link #drainOutput} first)
      */
-    ChildExit exit(Instant at, long oomNow, boolean withOutput) {
+    ChildExit exit(Instant at, long oomNow, long oomBelow, boolean withOutput) {
         long oomKills = oomBefore < 0 || oomNow < 0 ? -1 : oomNow - oomBefore;
+        if (oomBelow > 0) {
+            // On cgroup v1 a kill in a cgroup of its own does not count in Lifeguard's.
+            oomKills = Math.max(0, oomKills) + oomBelow;
+        }
         return new ChildExit(pid(), process.exitValue(), at, Duration.between(started, at), oomKills, stoppedFor, stopReason,
                 withOutput ? out.last(EVIDENCE_LINES) : List.of(), withOutput ? err.last(EVIDENCE_LINES) : List.of());
     }

@@ -3,15 +3,23 @@ package dev.lifeguard.supervise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
- * The kernel's count of OOM kills in Lifeguard's cgroup (which the child shares): {@code memory.events} on cgroup v2,
- * {@code memory.oom_control} on v1. A rise across the child's life means the OOM killer took it. Thread-safe.
+ * The kernel's count of OOM kills in Lifeguard's cgroup (which the child shares), and in the cgroups below it (one the
+ * child made, or was put in, for itself: on cgroup v1 a kill there is not counted in Lifeguard's): {@code
+ * memory.events} on cgroup v2, {@code memory.oom_control} on v1. A rise across the child's life means the OOM killer
+ * took it. Thread-safe.
  */
 final class OomCounter {
+
+    /** How deep below its own cgroup a child's is looked for. */
+    private static final int BELOW_DEPTH = 3;
 
     private final Optional<Path> file;
 
@@ -52,11 +60,40 @@ final class OomCounter {
     }
 
     OptionalLong read() {
+        return file.isEmpty() ? OptionalLong.empty() : count(file.get());
+    }
+
+    /**
+     * The counts of the memory cgroups below this one, by directory: a child may make one of its own, and on cgroup v1
+     * a kill there does not count here. Empty where there is none, or no count.
+     */
+    Map<Path, Long> below() {
         if (file.isEmpty()) {
-            return OptionalLong.empty();
+            return Map.of();
         }
+        Path dir = file.get().getParent();
+        String name = file.get().getFileName().toString();
+        Map<Path, Long> counts = new HashMap<>();
+        try (Stream<Path> dirs = Files.walk(dir, BELOW_DEPTH)) {
+            dirs.filter(d -> !d.equals(dir) && Files.isDirectory(d)).forEach(d -> count(d.resolve(name)).ifPresent(n -> counts.put(d, n)));
+        } catch (IOException | RuntimeException e) {
+            // gone meanwhile, or not ours to read
+        }
+        return counts;
+    }
+
+    /** The OOM kills counted below since {@code before}: in cgroups there then, or made since. */
+    long roseBelowSince(Map<Path, Long> before) {
+        long rose = 0;
+        for (Map.Entry<Path, Long> now : below().entrySet()) {
+            rose += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+        }
+        return rose;
+    }
+
+    private static OptionalLong count(Path file) {
         try {
-            for (String line : Files.readAllLines(file.get())) {
+            for (String line : Files.readAllLines(file)) {
                 if (line.startsWith("oom_kill ")) {
                     return OptionalLong.of(Long.parseLong(line.substring(9).strip()));
                 }

@@ -121,6 +121,7 @@ final class Wrapping {
             Quarkus.asyncExit(127);
             return;
         }
+        c.oomBelowAtStart = oom.below();
         loop.started();
         child = c;
         hangs.reset();
@@ -137,15 +138,16 @@ final class Wrapping {
         }
         Instant at = clock.instant();
         long oomNow = oom.read().orElse(-1);
+        long oomBelow = oom.roseBelowSince(c.oomBelowAtStart);
         if (!loop.shuttingDown()) {
             // Not ready first: the output can wait a moment, traffic cannot.
-            ChildExit first = c.exit(at, oomNow, false);
+            ChildExit first = c.exit(at, oomNow, oomBelow, false);
             upstream.fail(SupervisionEvent.of(first.cause(), first.describe(), at));
         }
         // What it left running holds its output open and would keep the port: end it before anything else.
         List<String> leftovers = c.endLeftovers(spec.grace());
         c.drainOutput();
-        ChildExit exit = c.exit(at, oomNow, true);
+        ChildExit exit = c.exit(at, oomNow, oomBelow, true);
         lastExit = exit;
         RestartLoop.Next next = loop.exited(exit, c.answered);
         if (next.kind() == RestartLoop.Next.Kind.END && loop.shuttingDown()) {
@@ -217,7 +219,7 @@ final class Wrapping {
             ChildProcess c = child;
             if (c != null) {
                 c.onExit().get(5, TimeUnit.SECONDS);
-                endedForGood.complete(c.exit(clock.instant(), -1, false).status());
+                endedForGood.complete(c.exit(clock.instant(), -1, 0, false).status());
             }
         } catch (Exception e) {
             LOG.warnf("The child did not end in time: %s", e.toString());
