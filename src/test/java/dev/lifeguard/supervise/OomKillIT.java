@@ -30,13 +30,7 @@ class OomKillIT {
 
     @Test
     void namesAnOomKillFromTheCgroupsCounter() throws Exception {
-        Path cgroup = memoryCgroup().resolve("lifeguard-oom-test-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectory(cgroup);
-            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(600L * 1024 * 1024));
-        } catch (IOException e) {
-            assumeTrue(false, "no writable memory cgroup here: " + e);
-        }
+        Path cgroup = limitedCgroup("lifeguard-oom-test-", 600);
         int port = Ports.closed();
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dlifeguard.upstream.url=tcp://127.0.0.1:" + Ports.closed(),
                 "-Dlifeguard.restart.backoff=30s", "-XX:+UseSerialGC", "-Xmx64m"));
@@ -68,13 +62,7 @@ class OomKillIT {
 
     @Test
     void namesAnOomKillInACgroupOfTheChildsOwnWhoseCountLifeguardsOwnDoesNotSee() throws Exception {
-        Path cgroup = memoryCgroup().resolve("lifeguard-oom-child-test-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectory(cgroup);
-            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(400L * 1024 * 1024));
-        } catch (IOException e) {
-            assumeTrue(false, "no writable memory cgroup here: " + e);
-        }
+        Path cgroup = limitedCgroup("lifeguard-oom-child-test-", 400);
         List<String> child = new ArrayList<>(WrappedAgent.testUpstream(Ports.closed(), "--hog"));
         child.set(1, "-Xmx2g");
         // Only the child joins the cgroup, right after it starts: Lifeguard stays in its own.
@@ -90,6 +78,18 @@ class OomKillIT {
                 return true;
             });
         }
+    }
+
+    /** A new memory cgroup below this JVM's, limited to {@code mib}; skips the test where none can be made. */
+    private static Path limitedCgroup(String prefix, long mib) throws IOException {
+        Path cgroup = memoryCgroup().resolve(prefix + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(cgroup);
+            Files.writeString(cgroup.resolve("memory.limit_in_bytes"), Long.toString(mib * 1024 * 1024));
+        } catch (IOException e) {
+            assumeTrue(false, "no writable memory cgroup here: " + e);
+        }
+        return cgroup;
     }
 
     private static Path memoryCgroup() throws IOException {
