@@ -125,9 +125,9 @@ public final class CheckWatcher {
     /**
      * Whether the next probe should come after the fast interval: a restarted process is expected back, the last
      * result would change the state if the next one agrees (a first failure while ready, a first success while not),
-     * or a ready check failed in rotation within the window (a service that fails now and then is watched closely, so its next
-     * bad spell is seen whole). Not while a flapping check earns its way back: successes 100 ms apart would all fit
-     * between two of its failures.
+     * or a ready check failed in rotation within the window (a service that fails now and then is watched closely, so
+     * its next bad spell is seen whole). Not while a flapping check earns its way back: successes 100 ms apart would
+     * all fit between two of its failures.
      */
     private boolean hurried() {
         Verdict v = verdict.get();

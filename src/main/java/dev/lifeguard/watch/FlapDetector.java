@@ -16,9 +16,10 @@ import dev.lifeguard.probe.ProbeResult;
  * One check's recent failures by time, and its flap damping. A failed probe stands for the time since the probe
  * before it, so the fast re-probes that follow a failure weigh little, and a check is flapping when at least
  * {@code failure-threshold} failed probes cover {@code window-failure-share} of the last {@code window}, in any order,
- * or when it leaves rotation again, for the same cause, less than {@code window} after it came back by itself. Each time the check leaves rotation within {@code flap-quiet} of its last failure, the successes it needs to come
- * back double, up to {@code flap-damping-max} times the success threshold; {@code flap-quiet} without a failure
- * restores them. Confined to the check's event loop.
+ * or when it leaves rotation again, for the same cause, less than {@code window} after it came back by itself. Each
+ * time the check leaves rotation within {@code flap-quiet} of its last failure, the successes it needs to come back
+ * double, up to {@code flap-damping-max} times the success threshold; {@code flap-quiet} without a failure restores
+ * them. Confined to the check's event loop.
  */
 final class FlapDetector {
 
