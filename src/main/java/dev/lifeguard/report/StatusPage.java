@@ -104,8 +104,10 @@ public class StatusPage {
         i.evidence().forEach(e -> b.append("<li>").append(esc(e)).append("</li>"));
         b.append("</ul>\n");
         List<Restart> history = supervisor.status().history();
-        if (showOutput && !history.isEmpty() && !history.get(history.size() - 1).output().isEmpty()) {
-            List<String> output = history.get(history.size() - 1).output();
+        Restart last = history.isEmpty() ? null : history.get(history.size() - 1);
+        // Only a restart of this incident: an older one's output would tell another story.
+        if (showOutput && last != null && !last.at().isBefore(i.began()) && !last.output().isEmpty()) {
+            List<String> output = last.output();
             b.append("<h3>The process's last output</h3><pre>");
             output.subList(Math.max(0, output.size() - 40), output.size()).forEach(l -> b.append(esc(l)).append('\n'));
             b.append("</pre>\n");
