@@ -81,7 +81,7 @@ public final class CheckSpecs {
     }
 
     /** {@code 30%} or {@code 0.3}: above 0, at most 100 %. */
-    private static double share(String key, String text) {
+    static double share(String key, String text) {
         String t = text.strip();
         double value;
         try {

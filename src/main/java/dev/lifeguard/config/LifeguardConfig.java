@@ -30,4 +30,7 @@ public interface LifeguardConfig {
 
     /** Pushing readiness to HAProxy's Runtime API. */
     HaproxyConfig haproxy();
+
+    /** The gateway in front of the upstream, so that answers near its timeout are reported before they become 504s. */
+    GatewayConfig gateway();
 }

@@ -44,7 +44,8 @@ public final class Settings {
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.restart.on-slow", "lifeguard.restart.slow-timeout", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",
             "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout", "lifeguard.drain.polls",
-            "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync");
+            "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync", "lifeguard.gateway.timeout",
+            "lifeguard.gateway.warn-at");
 
     private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");

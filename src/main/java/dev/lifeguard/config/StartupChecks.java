@@ -29,6 +29,7 @@ class StartupChecks {
             CheckSpecs.from(lifeguard);
             SupervisionSpec.from(lifeguard);
             LoadBalancerSpec.from(lifeguard);
+            GatewaySpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

@@ -10,6 +10,7 @@ import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incident;
 import dev.lifeguard.diagnose.IncidentListener;
 import dev.lifeguard.diagnose.Incidents;
@@ -55,10 +56,12 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
     private final MeterRegistry registry;
     private final Watchers watchers;
     private final Incidents incidents;
+    private final GatewayDeadline gateway;
     private final String version;
 
-    PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents,
+    PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents, GatewayDeadline gateway,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.gateway = gateway;
         this.incidents = incidents;
         this.registry = registry;
         this.watchers = watchers;
@@ -82,6 +85,8 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
         for (Cause reason : RESTART_REASONS) {
             restarts(reason);
         }
+        Gauge.builder("lifeguard.gateway.timeout.share", gateway, g -> g.standing().map(GatewayDeadline.Standing::share).orElse(Double.NaN))
+                .description("The upstream's latest answer time as a share of lifeguard.gateway.timeout (NaN without one)").register(registry);
         Gauge.builder("lifeguard.incident.open", incidents, i -> i.open().isPresent() ? 1 : 0)
                 .description("1 while an incident is open: the service is out of rotation for a failure, not a planned stop").register(registry);
     }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.Redaction;
+import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
@@ -46,7 +47,20 @@ public class StatusResource {
      */
     @RegisterForReflection
     public record Status(String version, boolean ready, String access, AdmissionView admission, IncidentsResource.IncidentView incident,
-            CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers) {
+            CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers,
+            GatewayView gateway) {
+    }
+
+    /**
+     * The upstream's latest answer time against the gateway's timeout; null without {@code lifeguard.gateway.timeout}
+     * or before an answer. {@code nearSince} is null while answers stay below {@code warnAt} of it. Immutable.
+     */
+    @RegisterForReflection
+    public record GatewayView(String timeout, double warnAt, double latestMs, double share, String nearSince) {
+        static GatewayView of(GatewayDeadline.Standing s) {
+            return new GatewayView(s.timeout().toString(), s.warnAt(), s.latest().toNanos() / 10_000 / 100.0, Math.round(s.share() * 1000) / 1000.0,
+                    s.near() ? s.nearSince().toString() : null);
+        }
     }
 
     /** What load balancers are told: ready, draining or not ready, with the first failing check's cause. Immutable. */
@@ -104,10 +118,12 @@ public class StatusResource {
     private final Pollers pollers;
     private final HaproxyPush push;
     private final Incidents incidents;
+    private final GatewayDeadline gateway;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway) {
+        this.gateway = gateway;
         this.incidents = incidents;
         this.push = push;
         this.agentCheck = agentCheck;
@@ -138,6 +154,6 @@ public class StatusResource {
                 push.state().isEmpty() ? null : push.state(), pollers.size(), drainView);
         IncidentsResource.IncidentView open = incidents.open().map(i -> IncidentsResource.IncidentView.of(i, clock.instant())).orElse(null);
         return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), open, all.get(0), all.subList(1, all.size()),
-                watchers.history().stream().map(TransitionView::of).toList(), child, lb);
+                watchers.history().stream().map(TransitionView::of).toList(), child, lb, gateway.standing().map(GatewayView::of).orElse(null));
     }
 }

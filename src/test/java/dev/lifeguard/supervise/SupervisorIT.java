@@ -135,6 +135,20 @@ class SupervisorIT {
     }
 
     @Test
+    void answersNearTheGatewaysTimeoutAreReportedBeforeTheyBecome504s() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.upstream.timeout", "1s", "lifeguard.gateway.timeout", "240ms")) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/slow?ms=200");
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().get("gateway.nearSince"), not(nullValue())));
+            assertThat(agent.status().getDouble("gateway.share"), greaterThan(0.8));
+            assertEquals("ready", agent.status().getString("upstream.state"), "still answering: in rotation");
+            assertThat(agent.stdout(), containsString("of the gateway's timeout (240ms, lifeguard.gateway.timeout)"));
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/slow?ms=0");
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().get("gateway.nearSince"), nullValue()));
+            assertThat(agent.http().get("/q/metrics").asString(), containsString("lifeguard_gateway_timeout_share "));
+        }
+    }
+
+    @Test
     void aServiceListeningOnAnotherPortThanTheProbedOneIsNamedWrongPortWithWhereItListens() throws Exception {
         int probed = Ports.closed();
         int listens = Ports.closed();
