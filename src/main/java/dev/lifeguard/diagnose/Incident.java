@@ -23,6 +23,11 @@ public record Incident(long id, String check, String cause, String explanation, 
         evidence = List.copyOf(evidence);
     }
 
+    /** The same incident with other evidence, {@code moreRestarts} more restarts, and its end ({@code null}: open). */
+    Incident with(List<String> newEvidence, int moreRestarts, Instant end) {
+        return new Incident(id, check, cause, explanation, advice, newEvidence, usersSaw, began, end, restarts + moreRestarts);
+    }
+
     public boolean open() {
         return ended == null;
     }

@@ -77,9 +77,7 @@ public class Incidents implements WatchListener {
         open().ifPresent(i -> {
             // The checks often learn of it first, in the same words: the restart's line replaces theirs.
             List<String> evidence = i.evidence();
-            Incident told = evidence.get(evidence.size() - 1).endsWith(": " + explanation)
-                    ? new Incident(i.id(), i.check(), i.cause(), i.explanation(), i.advice(), evidence.subList(0, evidence.size() - 1), i.usersSaw(),
-                            i.began(), null, i.restarts())
+            Incident told = evidence.get(evidence.size() - 1).endsWith(": " + explanation) ? i.with(evidence.subList(0, evidence.size() - 1), 0, null)
                     : i;
             replaceOpen(with(told, "restart: " + cause.code() + ": " + explanation, 1));
         });
@@ -125,8 +123,7 @@ public class Incidents implements WatchListener {
     }
 
     private void close(Incident open, Instant at) {
-        Incident closed = new Incident(open.id(), open.check(), open.cause(), open.explanation(), open.advice(), open.evidence(), open.usersSaw(),
-                open.began(), at, open.restarts());
+        Incident closed = open.with(open.evidence(), 0, at);
         replaceOpen(closed);
         LOG.infof("Incident %d closed after %s [%s]: ready again%s", closed.id(), Durations.elapsed(closed.duration(clock.instant())), closed.cause(),
                 closed.restarts() > 0 ? " after " + closed.restarts() + " restart(s)" : "");
@@ -138,8 +135,7 @@ public class Incidents implements WatchListener {
         if (evidence.size() < EVIDENCE_KEPT) {
             evidence.add(fact);
         }
-        return new Incident(i.id(), i.check(), i.cause(), i.explanation(), i.advice(), evidence, i.usersSaw(), i.began(), null,
-                i.restarts() + moreRestarts);
+        return i.with(evidence, moreRestarts, null);
     }
 
     private void replaceOpen(Incident replacement) {

@@ -1,5 +1,7 @@
 package dev.lifeguard.report;
 
+import java.time.Duration;
+
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
@@ -40,6 +42,11 @@ public record CheckView(String name, String target, boolean affectsReadiness, St
     }
 
     static double latencyMillis(ProbeResult r) {
-        return r.latency().toNanos() / 10_000 / 100.0;
+        return millis(r.latency());
+    }
+
+    /** Milliseconds to two decimals, as every endpoint gives a time. */
+    static double millis(Duration d) {
+        return d.toNanos() / 10_000 / 100.0;
     }
 }

@@ -87,23 +87,23 @@ public class StatusPage {
         b.append("<h1 id=\"state\" class=\"").append(a.status().name().toLowerCase(Locale.ROOT)).append("\">").append(esc(state)).append("</h1>\n");
         b.append("<p id=\"explanation\">").append(esc(a.explanation())).append(" <small>since ").append(esc(a.since().toString()))
                 .append("</small></p>\n");
-        incidents.open().ifPresent(i -> openIncident(b, i, now, showOutput));
+        List<Restart> history = supervisor.status().history();
+        incidents.open().ifPresent(i -> openIncident(b, i, now, showOutput, history));
         chart(b, series.samples(), now);
         recentIncidents(b, incidents.all(), now);
-        restarts(b, supervisor.status().history());
+        restarts(b, history);
         b.append("<p><small>Lifeguard ").append(esc(version)).append(" · <a href=\"/lifeguard/status\">status (JSON)</a> · ")
                 .append("<a href=\"/lifeguard/incidents\">incidents (JSON)</a> · <a href=\"/q/metrics\">metrics</a></small></p>\n</body></html>\n");
         return b.toString();
     }
 
-    private void openIncident(StringBuilder b, Incident i, Instant now, boolean showOutput) {
+    private static void openIncident(StringBuilder b, Incident i, Instant now, boolean showOutput, List<Restart> history) {
         b.append("<section id=\"incident\"><h2>Incident ").append(i.id()).append(": ").append(esc(i.cause())).append(", for ")
                 .append(esc(Durations.elapsed(i.duration(now)))).append("</h2>\n<p>").append(esc(i.explanation())).append("</p>\n")
                 .append("<p><b>Users behind a gateway see:</b> ").append(esc(i.usersSaw())).append("</p>\n")
                 .append("<p><b>Advice:</b> ").append(esc(i.advice())).append("</p>\n<ul id=\"evidence\">");
         i.evidence().forEach(e -> b.append("<li>").append(esc(e)).append("</li>"));
         b.append("</ul>\n");
-        List<Restart> history = supervisor.status().history();
         Restart last = history.isEmpty() ? null : history.get(history.size() - 1);
         // Only a restart of this incident: an older one's output would tell another story.
         if (showOutput && last != null && !last.at().isBefore(i.began()) && !last.output().isEmpty()) {
@@ -144,7 +144,7 @@ public class StatusPage {
         }
         ProbeSeries.Sample last = samples.get(samples.size() - 1);
         b.append(String.format(Locale.ROOT, "<circle id=\"last-probe\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\" data-latency-ms=\"%s\" data-at=\"%s\"/>",
-                x(last.at(), from, span), y(last.latency(), top), last.ok() ? "#1565c0" : "#c62828", last.latency().toNanos() / 10_000 / 100.0, last.at()));
+                x(last.at(), from, span), y(last.latency(), top), last.ok() ? "#1565c0" : "#c62828", CheckView.millis(last.latency()), last.at()));
         b.append("</svg></section>\n");
     }
 

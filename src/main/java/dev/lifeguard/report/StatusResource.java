@@ -58,7 +58,7 @@ public class StatusResource {
     @RegisterForReflection
     public record GatewayView(String timeout, double warnAt, double latestMs, double share, String nearSince) {
         static GatewayView of(GatewayDeadline.Standing s) {
-            return new GatewayView(s.timeout().toString(), s.warnAt(), s.latest().toNanos() / 10_000 / 100.0, Math.round(s.share() * 1000) / 1000.0,
+            return new GatewayView(s.timeout().toString(), s.warnAt(), CheckView.millis(s.latest()), Math.round(s.share() * 1000) / 1000.0,
                     s.near() ? s.nearSince().toString() : null);
         }
     }
