@@ -117,7 +117,9 @@ final class Wrapping {
         try {
             c = ChildProcess.launch(launcher, command, clock.instant(), oom.read().orElse(-1), stdout, stderr);
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("Cannot start %s: %s", Redaction.commandLine(launcher) + " " + Redaction.commandLine(command), e);
+            LOG.errorf("Cannot start %s: %s; Lifeguard exits with 127", Redaction.commandLine(launcher) + " " + Redaction.commandLine(command), e);
+            // Lifeguard's status is this failure's, not that of a child that ended before it.
+            endedForGood.complete(127);
             Quarkus.asyncExit(127);
             return;
         }
