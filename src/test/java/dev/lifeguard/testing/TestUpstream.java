@@ -26,6 +26,8 @@ public final class TestUpstream {
     private static final Object RIGHT = new Object();
     private static volatile boolean busy;
     private static volatile long slowMillis;
+    private static volatile long slowStartMillis;
+    private static final long STARTED = System.nanoTime();
     private static volatile int healthStatus = 200;
     private static volatile boolean halfHung;
     private static final java.util.concurrent.atomic.AtomicLong HEALTH_CALLS = new java.util.concurrent.atomic.AtomicLong();
@@ -42,6 +44,9 @@ public final class TestUpstream {
                 // When SIGTERM (or another stop) arrived, by the wall clock: a drain test orders it against what a poller saw.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("test-upstream: stopping-at-epoch-millis="
                         + System.currentTimeMillis())));
+            } else if (arg.startsWith("--slow-start=")) {
+                // Answers take this long for the first 1.5 s, as a cold service's can.
+                slowStartMillis = Long.parseLong(arg.substring(13));
             } else if (arg.equals("--hog")) {
                 hog();
             } else if (arg.startsWith("--exit=")) {
@@ -119,9 +124,10 @@ public final class TestUpstream {
                 Thread.currentThread().interrupt();
             }
         }
-        if (slowMillis > 0) {
+        long cold = System.nanoTime() - STARTED < 1_500_000_000L ? slowStartMillis : 0;
+        if (slowMillis > 0 || cold > 0) {
             try {
-                Thread.sleep(slowMillis);
+                Thread.sleep(Math.max(slowMillis, cold));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
