@@ -125,6 +125,9 @@ final class HangDetector {
      */
     Optional<Decision> observe(ProbeResult last, ChildProcess process, Consumer<Optional<SlowProbe.Answer>> askSide) {
         judge.observe(last, process != null);
+        if (last.ok()) {
+            sideProbe.upstreamAnswered(last.at());
+        }
         if (process != null && last.cause() == Cause.RESPONSE_TIMEOUT) {
             sideProbe.start(askSide);
         }
