@@ -215,6 +215,7 @@ final class ChildProcess {
             stopEvidence = List.copyOf(evidence);
         }
         LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", pid(), reason, Durations.exact(grace));
+        thawIfFrozen();
         if (!Signals.send("TERM", handle, group)) {
             handle.destroy();
         }
@@ -234,6 +235,19 @@ final class ChildProcess {
         } catch (ExecutionException e) {
             // onExit never fails
         }
+    }
+
+    /** A frozen process acts on no signal, SIGKILL included: thaw it first, where Lifeguard may, and say so in the evidence. */
+    private void thawIfFrozen() {
+        Freezer.frozen(pid()).ifPresent(frozen -> {
+            boolean thawed = Freezer.thaw(frozen);
+            String line = "cgroup " + frozen.path() + " was frozen: " + (thawed ? "thawed it so that signals reach the process"
+                    : "could not thaw it (no write access to its freezer): signals reach the process only once it is thawed");
+            LOG.warnf("Process %d: %s", pid(), line);
+            List<String> evidence = new ArrayList<>(stopEvidence);
+            evidence.add(line);
+            stopEvidence = List.copyOf(evidence);
+        });
     }
 
     /**

@@ -29,6 +29,16 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         }
     }
 
+    /** The kernel function a sleeping process waits in ({@code /proc/<pid>/wchan}), or empty when the kernel does not say. */
+    public static Optional<String> wchan(long pid) {
+        try {
+            String wchan = Files.readString(Path.of("/proc", Long.toString(pid), "wchan")).strip();
+            return wchan.isEmpty() || wchan.equals("0") ? Optional.empty() : Optional.of(wchan);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
     public static Optional<ProcSnapshot> of(long pid) {
         Path dir = Path.of("/proc", Long.toString(pid));
         try {

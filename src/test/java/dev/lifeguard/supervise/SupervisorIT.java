@@ -216,6 +216,8 @@ class SupervisorIT {
             agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/deadlock").then().statusCode(200);
             JsonPath status = awaitRestart(agent, "hung");
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is blocked (asleep without answering"));
+            // Where in the kernel it sleeps: a JVM's main thread waits on a futex.
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("waiting in: futex")));
         }
     }
 
