@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.function.Consumer;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.ProcSnapshot;
 import dev.lifeguard.diagnose.Sockets;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import dev.lifeguard.diagnose.ProcSnapshot;
+
 /**
  * What a hung process looks like before it is killed: its /proc state over the hang window, named as blocked, busy,
  * stuck in I/O, stopped, frozen or out of file descriptors, and for a JVM a thread dump (deadlocks named). Immutable.

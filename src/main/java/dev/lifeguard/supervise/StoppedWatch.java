@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.ProcSnapshot;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.watch.SupervisionEvent;
 

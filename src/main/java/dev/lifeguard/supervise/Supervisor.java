@@ -27,6 +27,7 @@ import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.diagnose.CommandFiles;
 import dev.lifeguard.diagnose.Incidents;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.watch.SupervisionEvent;
@@ -63,6 +64,7 @@ public class Supervisor implements WatchListener {
     private final Duration drainTimeout;
     private final CheckSpec upstream;
     private final Incidents incidents;
+    private final OverloadWatch overload;
     private final InFlightStop inFlight;
     private final ProbeExplainer explainer;
     private final StoppedWatch stoppedWatch;
@@ -73,8 +75,9 @@ public class Supervisor implements WatchListener {
     private volatile LocatedProcess located;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx,
-            Incidents incidents) {
+            Incidents incidents, OverloadWatch overload) {
         this.watchers = watchers;
+        this.overload = overload;
         this.clock = clock;
         this.restarts = new RestartLog(HISTORY, listeners, incidents);
         this.incidents = incidents;
@@ -121,6 +124,7 @@ public class Supervisor implements WatchListener {
                 c -> {
                     drainGate.undrain();
                     incidents.processStarted(c.pid(), c.started(), CommandFiles.of(command));
+                    overload.processStarted(c.pid());
                 });
         wrapping = w;
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);

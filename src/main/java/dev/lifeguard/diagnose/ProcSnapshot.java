@@ -1,4 +1,4 @@
-package dev.lifeguard.supervise;
+package dev.lifeguard.diagnose;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,7 +85,7 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         return stopped(state);
     }
 
-    static boolean stopped(char state) {
+    public static boolean stopped(char state) {
         return state == 'T' || state == 't';
     }
 
@@ -94,7 +94,7 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         return stateName(state);
     }
 
-    static String stateName(char state) {
+    public static String stateName(char state) {
         return switch (state) {
             case 'R' -> "running (R)";
             case 'S' -> "sleeping (S)";
