@@ -77,6 +77,7 @@ final class HttpProbe implements Probe {
         private final Promise<ProbeResult> result = Promise.promise();
         private volatile Phase phase = Phase.RESOLVING;
         private volatile HttpClientRequest request;
+        private volatile InetAddress resolved;
         private long timer;
 
         Future<ProbeResult> start() {
@@ -96,6 +97,7 @@ final class HttpProbe implements Probe {
                 return;
             }
             phase = Phase.CONNECTING;
+            resolved = address;
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
                     .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
@@ -172,7 +174,8 @@ final class HttpProbe implements Probe {
         }
 
         private void timeOut() {
-            finish(phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), elapsed(), clock.instant()));
+            finish(phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), Resolver.resolvedTo(host, resolved), elapsed(),
+                    clock.instant()));
         }
 
         private void fail(Throwable failure) {
@@ -180,7 +183,8 @@ final class HttpProbe implements Probe {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
-            finish(ProbeResult.failed(cause, FailureClassifier.describe(cause, failure), elapsed(), clock.instant(), 0));
+            String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(host, resolved) : "";
+            finish(ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0));
         }
 
         private void finish(ProbeResult outcome) {
