@@ -231,7 +231,9 @@ class HaproxyIT {
                     await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> haproxy.server("be", "s1").get("status").startsWith("DOWN"));
                 }
             }
-            assertThat(agent.stdout(), containsString("HAProxy's Runtime API at " + dir.resolve("admin.sock") + " answers again"));
+            // Logged once the push is done, which HAProxy may show a moment before.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(agent.stdout(), containsString("HAProxy's Runtime API at " + dir.resolve("admin.sock")
+                    + " answers again")));
             assertThat(agent.http().get("/q/metrics").asString(), containsString("lifeguard_lb_push_failures_total"));
         }
     }
