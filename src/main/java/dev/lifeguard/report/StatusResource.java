@@ -17,6 +17,7 @@ import dev.lifeguard.config.Redaction;
 import dev.lifeguard.diagnose.Degraded;
 import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incidents;
+import dev.lifeguard.diagnose.KeepAliveCheck;
 import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
@@ -50,7 +51,20 @@ public class StatusResource {
     @RegisterForReflection
     public record Status(String version, boolean ready, String access, AdmissionView admission, IncidentsResource.IncidentView incident,
             CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers,
-            GatewayView gateway, DegradedView degraded) {
+            GatewayView gateway, KeepAliveView keepAlive, DegradedView degraded) {
+    }
+
+    /**
+     * The keep-alive trap, with {@code lifeguard.gateway.keepalive}: how long the upstream kept an idle connection
+     * ({@code closedAfterMs}, null when it kept it past the gateway's keep-alive) and whether that is shorter than the
+     * gateway's (a source of sporadic 502s); null before the first measurement. Immutable.
+     */
+    @RegisterForReflection
+    public record KeepAliveView(String at, String gatewayKeepalive, Double closedAfterMs, boolean noKeepAlive, boolean trap, String finding) {
+        static KeepAliveView of(KeepAliveCheck.Finding f) {
+            return new KeepAliveView(f.at().toString(), f.gatewayKeepalive().toString(), f.closedAfter().map(CheckView::millis).orElse(null),
+                    f.noKeepAlive(), f.trap(), f.describe());
+        }
     }
 
     /** Ready, but overloaded: since when, each sign, and the weight load balancers are told to give it; null when not. Immutable. */
@@ -130,11 +144,13 @@ public class StatusResource {
     private final Incidents incidents;
     private final GatewayDeadline gateway;
     private final OverloadWatch overload;
+    private final KeepAliveCheck keepAlive;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload, KeepAliveCheck keepAlive) {
         this.gateway = gateway;
+        this.keepAlive = keepAlive;
         this.overload = overload;
         this.incidents = incidents;
         this.push = push;
@@ -167,6 +183,6 @@ public class StatusResource {
         IncidentsResource.IncidentView open = incidents.open().map(i -> IncidentsResource.IncidentView.of(i, clock.instant())).orElse(null);
         return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), open, all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child, lb, gateway.standing().map(GatewayView::of).orElse(null),
-                overload.current().map(DegradedView::of).orElse(null));
+                keepAlive.finding().map(KeepAliveView::of).orElse(null), overload.current().map(DegradedView::of).orElse(null));
     }
 }
