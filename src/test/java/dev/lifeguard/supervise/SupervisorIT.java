@@ -233,6 +233,30 @@ class SupervisorIT {
     }
 
     @Test
+    void namesABusyChildAsBusyOnAMachineWhoseCoresAreAllTaken() throws Exception {
+        // Six threads spinning beside it on two cores: the busy child gets a small share of a core, yet wants a whole one.
+        java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> load = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Thread t = new Thread(() -> {
+                while (spin.get()) {
+                    Thread.onSpinWait();
+                }
+            }, "test-load-" + i);
+            t.setDaemon(true);
+            t.start();
+            load.add(t);
+        }
+        try (WrappedAgent agent = wrapTestUpstream("lifeguard.restart.thread-dump", "false")) {
+            agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/busy").then().statusCode(200);
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is busy (burning CPU"));
+        } finally {
+            spin.set(false);
+        }
+    }
+
+    @Test
     void forwardsHupUsr1AndWinchToTheChildAndKeepsRunning() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(settings(port),
