@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -15,9 +17,14 @@ import java.util.stream.Stream;
  * @param cpuNanos user + system time, as the JDK reads it for the process; -1 when unknown
  * @param openFiles -1 when not readable
  * @param maxOpenFiles the soft limit, -1 when unlimited or unknown
+ * @param runDelays by thread, the time it spent runnable but waiting for a core ({@code schedstat}); empty when unknown
  */
 public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int openFiles, long maxOpenFiles, long rssKb,
-        long takenNanos) {
+        long takenNanos, Map<Long, Long> runDelays) {
+
+    public ProcSnapshot {
+        runDelays = Map.copyOf(runDelays);
+    }
 
     /** Only the scheduler state letter (one small read), or empty when unknown. */
     public static Optional<Character> state(long pid) {
@@ -48,10 +55,29 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
             char state = f[0].charAt(0);
             long cpu = ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(Duration::toNanos).orElse(-1L);
             int threads = Integer.parseInt(f[17]);
-            return Optional.of(new ProcSnapshot(pid, state, cpu, threads, openFiles(dir), maxOpenFiles(dir), rssKb(dir), System.nanoTime()));
+            return Optional.of(new ProcSnapshot(pid, state, cpu, threads, openFiles(dir), maxOpenFiles(dir), rssKb(dir), System.nanoTime(),
+                    runDelays(dir)));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Each thread's wait for a core: the second field of {@code /proc/<pid>/task/<tid>/schedstat}. */
+    private static Map<Long, Long> runDelays(Path dir) {
+        Map<Long, Long> delays = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(dir.resolve("task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String[] f = Files.readString(task.resolve("schedstat")).strip().split(" ");
+                    delays.put(Long.parseLong(task.getFileName().toString()), Long.parseLong(f[1]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return delays;
     }
 
     private static int openFiles(Path dir) {
@@ -104,6 +130,26 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
             case 'Z' -> "a zombie (Z)";
             default -> "in state " + state;
         };
+    }
+
+    /**
+     * Time its threads spent runnable but waiting for a core between an earlier snapshot and this one, as a share of
+     * one core (threads in both only); -1 when unknown. With the CPU it got, what it wanted: a busy process on a loaded
+     * machine gets little CPU and waits much.
+     */
+    public double waitShareSince(ProcSnapshot earlier) {
+        long elapsed = takenNanos - earlier.takenNanos;
+        if (runDelays.isEmpty() || earlier.runDelays.isEmpty() || elapsed <= 0) {
+            return -1;
+        }
+        long waited = 0;
+        for (Map.Entry<Long, Long> now : runDelays.entrySet()) {
+            Long then = earlier.runDelays.get(now.getKey());
+            if (then != null) {
+                waited += Math.max(0, now.getValue() - then);
+            }
+        }
+        return waited / (double) elapsed;
     }
 
     /** CPU use between an earlier snapshot and this one, as a share of one core; -1 when unknown. */

@@ -57,8 +57,10 @@ record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
     private static String describe(ProcSnapshot now, ProcSnapshot start, List<String> lines) {
         lines.add("state: " + now.stateName());
         double cpu = start == null ? -1 : now.cpuShareSince(start);
+        double waited = start == null ? -1 : now.waitShareSince(start);
         if (cpu >= 0) {
-            lines.add(String.format("cpu: %.0f%% of a core over the hang window", cpu * 100));
+            lines.add(String.format("cpu: %.0f%% of a core over the hang window", cpu * 100)
+                    + (waited >= 0.1 ? String.format(", and %.0f%% more waiting for a core (the machine is loaded)", waited * 100) : ""));
         }
         lines.add("threads: " + now.threads());
         lines.add("open files: " + now.openFiles() + (now.maxOpenFiles() > 0 ? " of " + now.maxOpenFiles() : ""));
@@ -80,8 +82,9 @@ record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
         if (now.maxOpenFiles() > 0 && now.openFiles() >= now.maxOpenFiles() - 1) {
             return "out of file descriptors (" + now.openFiles() + " open, limit " + now.maxOpenFiles() + ")";
         }
-        // A blocked process uses next to no CPU; a busy loop a whole core, less what a loaded machine leaves it.
-        if (cpu >= 0.5 || now.state() == 'R') {
+        // A blocked process wants next to no CPU; a busy loop a whole core, which a loaded machine gives it only in part
+        // (the rest it spends waiting for one).
+        if (cpu + Math.max(0, waited) >= 0.5 || now.state() == 'R') {
             return "busy (burning CPU without answering: a busy loop or overload)";
         }
         return "blocked (asleep without answering: a deadlock or a wait on something that never comes)";
