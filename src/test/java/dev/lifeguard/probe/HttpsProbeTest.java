@@ -1,6 +1,7 @@
 package dev.lifeguard.probe;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import java.net.URI;
@@ -83,6 +84,20 @@ class HttpsProbeTest {
     @Test
     void skipsVerificationOnlyWhenAskedTo() {
         assertThat(probe(Optional.empty(), true).cause(), is(Cause.OK));
+    }
+
+    @Test
+    void plainHttpToATlsPortIsAProtocolMismatchThatSaysUseHttps() {
+        Target.Http target = new Target.Http(URI.create("http://127.0.0.1:" + server.actualPort() + "/"), Optional.empty(),
+                StatusRanges.parse("200"), Optional.empty(), Optional.empty(), false);
+        ProbeResult r;
+        try (Probe probe = Probe.of(target, Duration.ofSeconds(2), vertx, Clock.systemUTC())) {
+            r = probe.probe().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertThat(r.detail(), r.cause(), is(Cause.PROTOCOL_MISMATCH));
+        assertThat(r.detail(), containsString("the port speaks TLS: use https://"));
     }
 
     private static ProbeResult probe(Optional<String> caFile, boolean skipVerify) {
