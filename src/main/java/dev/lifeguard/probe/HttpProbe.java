@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 
@@ -39,6 +41,8 @@ final class HttpProbe implements Probe {
     private final Resolver resolver;
     private final HttpClient client;
     private final String host;
+    /** For plain http:// only: a TLS client that trusts anything, to tell whether a port that hung up on HTTP speaks TLS. */
+    private final NetClient tlsSniffer;
 
     HttpProbe(Target.Http target, Duration timeout, Vertx vertx, Clock clock) {
         this.target = target;
@@ -56,6 +60,9 @@ final class HttpProbe implements Probe {
                 .setVerifyHost(!target.skipVerify());
         target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
         this.client = vertx.createHttpClient(options);
+        this.tlsSniffer = target.https() ? null
+                : vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("")
+                        .setConnectTimeout((int) timeoutMillis));
         // Each failure is reported through the probe's result; Vert.x would also log it at ERROR.
         client.connectionHandler(connection -> connection.exceptionHandler(failure -> {
         }));
@@ -69,6 +76,9 @@ final class HttpProbe implements Probe {
     @Override
     public void close() {
         client.close();
+        if (tlsSniffer != null) {
+            tlsSniffer.close();
+        }
     }
 
     /** One probe: its phase, its deadline and its single result. */
@@ -184,7 +194,19 @@ final class HttpProbe implements Probe {
             }
             Cause cause = FailureClassifier.classify(failure, phase);
             String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(host, resolved) : "";
-            finish(ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0));
+            ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0);
+            if (cause == Cause.CONNECTION_CLOSED && tlsSniffer != null && resolved != null) {
+                // A TLS port hangs up on a plain HTTP request without a byte: one TLS handshake tells it from a service that drops requests.
+                tlsSniffer.connect(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, target.port()))).onComplete(tls -> {
+                    if (tls.succeeded()) {
+                        tls.result().close();
+                    }
+                    finish(tls.succeeded() ? ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks TLS: use https:// ("
+                            + failed.detail() + " on a plain HTTP request; a TLS handshake succeeded)", elapsed(), clock.instant(), 0) : failed);
+                });
+                return;
+            }
+            finish(failed);
         }
 
         private void finish(ProbeResult outcome) {
