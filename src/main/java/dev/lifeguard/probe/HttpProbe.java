@@ -18,6 +18,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
 
@@ -38,6 +40,8 @@ final class HttpProbe implements Probe {
     private final Clock clock;
     private final Resolver resolver;
     private final HttpClient client;
+    /** For plain HTTP only: asks a port that failed the probe whether it speaks HTTP/2 only. */
+    private final NetClient sniffer;
     private final String host;
 
     HttpProbe(Target.Http target, Duration timeout, Vertx vertx, Clock clock) {
@@ -56,6 +60,7 @@ final class HttpProbe implements Probe {
                 .setVerifyHost(!target.skipVerify());
         target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
         this.client = vertx.createHttpClient(options);
+        this.sniffer = target.https() ? null : vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMillis));
         // Each failure is reported through the probe's result; Vert.x would also log it at ERROR.
         client.connectionHandler(connection -> connection.exceptionHandler(failure -> {
         }));
@@ -69,6 +74,9 @@ final class HttpProbe implements Probe {
     @Override
     public void close() {
         client.close();
+        if (sniffer != null) {
+            sniffer.close();
+        }
     }
 
     /** One probe: its phase, its deadline and its single result. */
@@ -77,6 +85,9 @@ final class HttpProbe implements Probe {
         private final Promise<ProbeResult> result = Promise.promise();
         private volatile Phase phase = Phase.RESOLVING;
         private volatile HttpClientRequest request;
+        private volatile SocketAddress server;
+        /** The failure found, while the port is asked whether it speaks HTTP/2 only; null otherwise. */
+        private volatile ProbeResult explaining;
         private long timer;
 
         Future<ProbeResult> start() {
@@ -96,9 +107,10 @@ final class HttpProbe implements Probe {
                 return;
             }
             phase = Phase.CONNECTING;
+            server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port()));
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
-                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
+                    .setServer(server)
                     .setHost(host)
                     .setPort(target.port())
                     .setURI(target.pathAndQuery())
@@ -172,15 +184,28 @@ final class HttpProbe implements Probe {
         }
 
         private void timeOut() {
-            finish(phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), elapsed(), clock.instant()));
+            ProbeResult found = explaining;
+            finish(found != null ? found : phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), elapsed(), clock.instant()));
         }
 
         private void fail(Throwable failure) {
-            if (done()) {
+            if (done() || explaining != null) {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
-            finish(ProbeResult.failed(cause, FailureClassifier.describe(cause, failure), elapsed(), clock.instant(), 0));
+            ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure), elapsed(), clock.instant(), 0);
+            boolean unanswered = cause == Cause.CONNECTION_CLOSED || cause == Cause.INVALID_RESPONSE || cause == Cause.CONNECTION_RESET;
+            if (sniffer == null || phase != Phase.AWAITING_RESPONSE || !unanswered) {
+                finish(failed);
+                return;
+            }
+            // An HTTP/2-only server (gRPC, h2c) closes on an HTTP/1 request, after sending its SETTINGS frame that no
+            // HTTP/1 decoder reads: ask the port in HTTP/2 before naming the failure.
+            explaining = failed;
+            Http2Preface.answered(sniffer, server).onComplete(h2 -> finish(h2.succeeded() && h2.result()
+                    ? ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks HTTP/2 only (prior knowledge, as gRPC servers do), not HTTP/1: "
+                            + "use grpc:// for a gRPC server", elapsed(), clock.instant(), 0)
+                    : failed));
         }
 
         private void finish(ProbeResult outcome) {

@@ -103,6 +103,7 @@ public class Supervisor implements WatchListener {
         this.loop = new RestartLoop(spec);
         this.port = SlowProbe.port(upstream.target());
         this.host = upstream.target() instanceof Target.Http http ? http.uri().getHost()
+                : upstream.target() instanceof Target.Grpc grpc ? grpc.host()
                 : upstream.target() instanceof Target.Tcp tcp ? tcp.host() : "";
         this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
