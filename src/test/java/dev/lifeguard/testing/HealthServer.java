@@ -33,6 +33,15 @@ public final class HealthServer implements AutoCloseable {
         this.health = health;
     }
 
+    /** As a process of its own, for bench/grpc.sh: {@code HealthServer PORT} serves the health service in clear text, SERVING. */
+    public static void main(String[] args) throws Exception {
+        HealthStatusManager health = new HealthStatusManager();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])),
+                InsecureServerCredentials.create()).addService(health.getHealthService()).build().start();
+        System.out.println("health-server: serving on 127.0.0.1:" + server.getPort());
+        server.awaitTermination();
+    }
+
     /** In clear text (h2c), with the health service: the server as a whole ("") is SERVING. */
     public static HealthServer start() {
         return start(InsecureServerCredentials.create(), true);
