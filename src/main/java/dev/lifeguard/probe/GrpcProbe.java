@@ -14,19 +14,20 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientRequest;
-import io.vertx.grpc.client.GrpcClientResponse;
 
 /**
  * Calls the standard gRPC health service, {@code grpc.health.v1.Health/Check}, over a fresh HTTP/2 connection each
- * time (clear text with prior knowledge for {@code grpc://}, TLS with ALPN for {@code grpcs://}) through the Vert.x
- * gRPC client, which frames the call; the two tiny messages are {@link HealthMessages}. One deadline covers it all.
- * Thread-safe.
+ * time (clear text with prior knowledge for {@code grpc://}, TLS with ALPN for {@code grpcs://}), framing its two
+ * tiny messages itself ({@link HealthMessages}). One deadline covers it all. Thread-safe.
  */
 final class GrpcProbe implements Probe {
 
@@ -43,7 +44,7 @@ final class GrpcProbe implements Probe {
     private final Vertx vertx;
     private final Clock clock;
     private final Resolver resolver;
-    private final GrpcClient client;
+    private final HttpClient client;
     private final Buffer request;
 
     GrpcProbe(Target.Grpc target, Duration timeout, Vertx vertx, Clock clock) {
@@ -65,7 +66,10 @@ final class GrpcProbe implements Probe {
                 .setTrustAll(target.skipVerify())
                 .setVerifyHost(!target.skipVerify());
         target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
-        this.client = GrpcClient.client(vertx, options);
+        this.client = vertx.createHttpClient(options);
+        // Each failure is reported through the probe's result; Vert.x would also log it at ERROR.
+        client.connectionHandler(connection -> connection.exceptionHandler(failure -> {
+        }));
     }
 
     @Override
@@ -83,7 +87,7 @@ final class GrpcProbe implements Probe {
         private final long started = System.nanoTime();
         private final Promise<ProbeResult> result = Promise.promise();
         private volatile Phase phase = Phase.RESOLVING;
-        private volatile GrpcClientRequest<Buffer, Buffer> call;
+        private volatile HttpClientRequest call;
         private volatile long connecting;
         private long timer;
 
@@ -105,17 +109,26 @@ final class GrpcProbe implements Probe {
             }
             phase = Phase.CONNECTING;
             connecting = System.nanoTime();
-            client.request(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port()))).onComplete(r -> {
+            RequestOptions options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
+                    .setHost(target.host())
+                    .setPort(target.port())
+                    .setURI(PATH)
+                    .putHeader("content-type", "application/grpc")
+                    .putHeader("te", "trailers")
+                    // The server may give up when Lifeguard does: the time left, in milliseconds.
+                    .putHeader("grpc-timeout", Math.max(1, timeoutMillis - elapsed().toMillis()) + "m")
+                    .putHeader("user-agent", "lifeguard");
+            client.request(options).onComplete(r -> {
                 if (r.failed()) {
                     fail(r.cause());
                 } else if (done()) {
-                    r.result().cancel();
+                    r.result().reset();
                 } else {
                     call = r.result();
                     phase = Phase.AWAITING_RESPONSE;
-                    call.fullMethodName(PATH.substring(1));
-                    call.headers().set("grpc-timeout", Math.max(1, timeoutMillis - elapsed().toMillis()) + "m");
-                    call.send(HealthMessages.message(request)).onComplete(s -> {
+                    call.send(request).onComplete(s -> {
                         if (s.succeeded()) {
                             response(s.result());
                         } else {
@@ -126,25 +139,39 @@ final class GrpcProbe implements Probe {
             });
         }
 
-        private void response(GrpcClientResponse<Buffer, Buffer> response) {
+        private void response(HttpClientResponse response) {
             if (done()) {
                 return;
             }
-            phase = Phase.READING_BODY;
-            Buffer[] message = { null };
             response.exceptionHandler(this::fail);
-            response.handler(m -> message[0] = m);
-            response.endHandler(v -> {
-                MultiMap status = MultiMap.caseInsensitiveMultiMap();
-                if (response.status() != null) {
-                    status.set("grpc-status", Integer.toString(response.status().code));
+            if (response.version() != HttpVersion.HTTP_2) {
+                // Over TLS, a server that offers no h2 in ALPN gets HTTP/1.1.
+                finish(failed(Cause.PROTOCOL_MISMATCH, "the port answered over TLS in HTTP/1.1 (HTTP " + response.statusCode()
+                        + "), not gRPC over HTTP/2: use https:// for an HTTP server"));
+                return;
+            }
+            // A trailers-only answer (UNIMPLEMENTED, NOT_FOUND) carries its grpc-status in the headers.
+            if (response.headers().contains("grpc-status")) {
+                judge(response.headers(), Buffer.buffer());
+                return;
+            }
+            String contentType = response.getHeader("content-type");
+            if (response.statusCode() != 200 || contentType == null || !contentType.startsWith("application/grpc")) {
+                finish(failed(Cause.PROTOCOL_MISMATCH, "the port answered HTTP/2 " + response.statusCode()
+                        + (contentType == null ? "" : " (" + contentType + ")") + " without a gRPC status: it is an HTTP/2 server, not gRPC"));
+                return;
+            }
+            phase = Phase.READING_BODY;
+            Buffer body = Buffer.buffer();
+            response.handler(chunk -> {
+                if (body.length() + chunk.length() > HealthMessages.MAX_FRAME) {
+                    finish(failed(Cause.INVALID_RESPONSE, "the answer is longer than " + HealthMessages.MAX_FRAME
+                            + " bytes: no HealthCheckResponse"));
+                } else {
+                    body.appendBuffer(chunk);
                 }
-                if (response.statusMessage() != null) {
-                    status.set("grpc-message", response.statusMessage());
-                }
-                Buffer body = message[0] == null ? Buffer.buffer() : Buffer.buffer().appendByte((byte) 0).appendInt(message[0].length()).appendBuffer(message[0]);
-                judge(status, body);
             });
+            response.endHandler(v -> judge(response.trailers(), body));
         }
 
         /** The answer by its grpc-status and, when OK, the serving status in its message. */
@@ -218,7 +245,7 @@ final class GrpcProbe implements Probe {
         private void finish(ProbeResult outcome) {
             if (result.tryComplete(outcome)) {
                 vertx.cancelTimer(timer);
-                GrpcClientRequest<Buffer, Buffer> r = call;
+                HttpClientRequest r = call;
                 if (r != null) {
                     r.connection().close();
                 }

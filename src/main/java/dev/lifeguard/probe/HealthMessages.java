@@ -71,7 +71,11 @@ final class HealthMessages {
                     }
                 }
                 case WIRE_I64 -> at[0] += 8;
-                case WIRE_LEN -> at[0] += (int) varint(message, at);
+                case WIRE_LEN -> {
+                    // Not at[0] += varint(...): Java would read at[0] before the varint moves it.
+                    long length = varint(message, at);
+                    at[0] += (int) Math.min(length, message.length());
+                }
                 case WIRE_I32 -> at[0] += 4;
                 default -> throw new IllegalArgumentException("the answer is not a HealthCheckResponse (wire type " + (tag & 7) + ")");
             }
