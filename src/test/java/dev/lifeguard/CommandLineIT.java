@@ -5,16 +5,25 @@ import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.lifeguard.config.Executables;
 import dev.lifeguard.testing.Agent;
 import dev.lifeguard.testing.Ports;
 
@@ -120,5 +129,53 @@ class CommandLineIT {
         Agent.Finished run = new Agent.Finished(p.waitFor(), output);
         assertEquals(2, run.exitStatus(), run.output());
         assertThat(run.output(), containsString("-D options go before -jar"));
+    }
+
+    @Test
+    void aLauncherWithoutJavaExits127SayingWhatToSet() throws Exception {
+        Path noJdk = Files.createTempDirectory("no-jdk");
+        Process p = Agent.command(List.of("-Dquarkus.http.port=" + Ports.closed()), Map.of("JAVA_HOME", noJdk.toString())).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(127, p.waitFor(), output);
+        assertThat(output, containsString("JAVA_HOME=" + noJdk + " has no bin/java: point it at a JDK or JRE 17+, or unset it"));
+    }
+
+    @Test
+    void aChildThatCannotBeStartedAgainEndsLifeguardWith127() throws Exception {
+        // Lifeguard starts the child through setsid, looked up on its PATH at every start: this PATH loses it before
+        // the restart.
+        Path bin = Files.createTempDirectory("path");
+        for (String tool : List.of("setsid", "setpriv", "kill", "mkfifo")) {
+            Files.createSymbolicLink(bin.resolve(tool), Executables.resolve(tool).orElseThrow());
+        }
+        var pb = Agent.command(List.of("-Dquarkus.http.port=" + Ports.closed(), "-Dlifeguard.upstream.url=http://127.0.0.1:" + Ports.closed() + "/",
+                "-Dlifeguard.restart.backoff=100ms"), Map.of("PATH", bin.toString()));
+        pb.command().addAll(List.of("--", Executables.resolve("sleep").orElseThrow().toString(), "600"));
+        Process p = pb.start();
+        StringBuffer output = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try {
+                output.append(new String(p.getInputStream().readAllBytes()));
+            } catch (java.io.IOException e) {
+                output.append(e);
+            }
+        });
+        reader.start();
+        try {
+            Pattern started = Pattern.compile("Started process (\\d+)");
+            // The output is read whole at the end; until then, the child is found by its parent.
+            long child = await().atMost(Duration.ofSeconds(30)).until(() -> p.toHandle().children().filter(h -> h.info().command()
+                    .map(c -> c.endsWith("sleep")).orElse(false)).findFirst(), java.util.Optional::isPresent).orElseThrow().pid();
+            Files.delete(bin.resolve("setsid"));
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "Lifeguard did not end");
+            reader.join();
+            assertEquals(127, p.exitValue(), output.toString());
+            Matcher m = started.matcher(output);
+            assertTrue(m.find() && Long.parseLong(m.group(1)) == child, output.toString());
+            assertThat(output.toString(), allOf(containsString("Cannot start setsid"), containsString("was killed by SIGKILL")));
+        } finally {
+            p.destroyForcibly();
+        }
     }
 }

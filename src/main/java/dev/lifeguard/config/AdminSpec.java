@@ -19,6 +19,14 @@ public record AdminSpec(Optional<String> token, boolean loopbackTrusted) {
         return new AdminSpec(token(admin), ConfigValues.bool("lifeguard.admin.loopback-trusted", admin.loopbackTrusted()));
     }
 
+    /** What to do about a crash loop: fix the cause, then ask for a restart in the way these settings allow. */
+    public String crashLoopAdvice() {
+        String how = token.isPresent() ? (loopbackTrusted ? "with the admin token, or from loopback without one" : "with the admin token")
+                : loopbackTrusted ? "from loopback (kubectl port-forward, a shell in the pod)" : null;
+        return "Fix the cause shown in the restart history, then " + (how != null ? "POST /lifeguard/admin/restart " + how + ", or restart Lifeguard."
+                : "restart Lifeguard (POST /lifeguard/admin/restart is disabled: set lifeguard.admin.token, or lifeguard.admin.loopback-trusted=true).");
+    }
+
     private static Optional<String> token(AdminConfig admin) {
         if (admin.token().isPresent() && admin.tokenFile().isPresent()) {
             throw new InvalidConfigException("lifeguard.admin.token-file", "both lifeguard.admin.token and lifeguard.admin.token-file are set",

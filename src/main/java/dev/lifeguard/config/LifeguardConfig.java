@@ -33,4 +33,7 @@ public interface LifeguardConfig {
 
     /** The gateway in front of the upstream, so that answers near its timeout are reported before they become 504s. */
     GatewayConfig gateway();
+
+    /** When a ready upstream is reported degraded (overloaded, before it fails). */
+    DegradedConfig degraded();
 }

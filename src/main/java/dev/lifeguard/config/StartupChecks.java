@@ -30,6 +30,7 @@ class StartupChecks {
             SupervisionSpec.from(lifeguard);
             LoadBalancerSpec.from(lifeguard);
             GatewaySpec.from(lifeguard);
+            DegradedSpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

@@ -15,7 +15,7 @@ public final class GatewayView {
         }
         return switch (cause) {
             case CONNECTION_REFUSED, CONNECTION_RESET, CONNECTION_CLOSED, INVALID_RESPONSE, PROTOCOL_MISMATCH, TLS_HANDSHAKE, DNS_FAILURE,
-                    EXITED, CRASHED, GONE, KILLED, OOM_KILLED, WRONG_PORT ->
+                    EXITED, CRASHED, GONE, KILLED, OOM_KILLED, WRONG_PORT, HOST_UNREACHABLE ->
                 "502 Bad Gateway: the gateway could not get an answer from it (retried elsewhere where the gateway retries)";
             case CONNECT_TIMEOUT, RESPONSE_TIMEOUT, STOPPED, HUNG, SLOW ->
                 "504 Gateway Timeout, or very slow answers, once the gateway's own timeout passes";

@@ -2,12 +2,14 @@ package dev.lifeguard.lb;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
+import dev.lifeguard.diagnose.Degraded;
 import dev.lifeguard.watch.Admission;
 
 /**
  * Admission (readiness and drain) in HAProxy's agent-check words (configuration manual 2.6, section 5.2, {@code agent-check}): {@code up 100%}
- * when ready (a lower weight while warming up), {@code up 0% #draining: ...} while draining, {@code down #cause: ...}
+ * when ready (a lower weight while warming up, and while degraded: {@code up 50% #degraded: ...}), {@code up 0% #draining: ...} while draining, {@code down #cause: ...}
  * when not ready. HAProxy shows the text after {@code #} on its stats page and cuts the whole reply at about 127
  * bytes; it must be printable ASCII on one line. The administrative words ({@code ready}, {@code drain}) override an
  * operator's DRAIN or MAINT, so they are sent only when asked for. Stateless.
@@ -21,14 +23,21 @@ public final class AgentCheckReply {
     private AgentCheckReply() {
     }
 
-    /** The line (ending in a newline) that tells HAProxy {@code admission} at {@code now}. */
-    public static String of(Admission admission, boolean admin, Duration warmup, Instant now) {
+    /** The line (ending in a newline) that tells HAProxy {@code admission}, and whether it is degraded, at {@code now}. */
+    public static String of(Admission admission, Optional<Degraded> degraded, boolean admin, Duration warmup, Instant now) {
         String line = switch (admission.status()) {
-            case READY -> (admin ? "ready " : "") + "up " + weight(admission.since(), warmup, now) + "%";
+            case READY -> (admin ? "ready " : "") + "up " + weight(admission.since(), degraded, warmup, now) + "%"
+                    + degraded.map(d -> " #degraded: " + d.brief()).orElse("");
             case DRAINING -> (admin ? "drain" : "up 0%") + " #" + admission.code() + ": " + admission.brief();
             case NOT_READY -> "down #" + admission.code() + ": " + admission.brief();
         };
         return printable(line) + "\n";
+    }
+
+    /** The weight of a ready upstream: its warm-up's, at most the degraded weight while it is degraded. */
+    static int weight(Instant readySince, Optional<Degraded> degraded, Duration warmup, Instant now) {
+        int warm = weight(readySince, warmup, now);
+        return degraded.map(d -> Math.min(warm, d.weightPercent())).orElse(warm);
     }
 
     /** 10 % right after becoming ready, rising evenly to 100 % at the end of the warm-up, as HAProxy's slowstart does. */

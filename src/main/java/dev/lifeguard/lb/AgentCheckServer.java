@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.LoadBalancerSpec;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -32,6 +33,7 @@ public class AgentCheckServer {
     private static final Logger LOG = Logger.getLogger(AgentCheckServer.class);
 
     private final Watchers watchers;
+    private final OverloadWatch overload;
     private final Pollers pollers;
     private final LoadBalancerSpec spec;
     private final Clock clock;
@@ -41,9 +43,10 @@ public class AgentCheckServer {
     /** For the status: listening on which port, or why not; empty when off. */
     private volatile String state = "";
 
-    AgentCheckServer(Watchers watchers, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx,
+    AgentCheckServer(Watchers watchers, OverloadWatch overload, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String host) {
         this.watchers = watchers;
+        this.overload = overload;
         this.pollers = pollers;
         this.spec = spec;
         this.clock = clock;
@@ -71,7 +74,7 @@ public class AgentCheckServer {
     }
 
     private void answer(NetSocket socket) {
-        String line = AgentCheckReply.of(watchers.admission(), spec.agentCheckAdmin(), spec.warmup(), clock.instant());
+        String line = AgentCheckReply.of(watchers.admission(), overload.current(), spec.agentCheckAdmin(), spec.warmup(), clock.instant());
         String from = socket.remoteAddress().hostAddress();
         socket.exceptionHandler(e -> socket.close());
         socket.end(Buffer.buffer(line)).onSuccess(done -> pollers.polled(from, "agent-check", ""));

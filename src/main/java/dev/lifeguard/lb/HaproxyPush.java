@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,9 @@ import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
 import dev.lifeguard.config.HaproxyTarget;
 import dev.lifeguard.config.LoadBalancerSpec;
+import dev.lifeguard.diagnose.Degraded;
+import dev.lifeguard.diagnose.DegradedListener;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.watch.Admission;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
@@ -44,7 +48,7 @@ import io.quarkus.scheduler.Scheduler;
  * never slows Lifeguard. Thread-safe.
  */
 @ApplicationScoped
-public class HaproxyPush implements WatchListener {
+public class HaproxyPush implements WatchListener, DegradedListener {
 
     private static final Logger LOG = Logger.getLogger(HaproxyPush.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
@@ -58,6 +62,7 @@ public class HaproxyPush implements WatchListener {
     private static final int RUNNING = 2;
 
     private final Watchers watchers;
+    private final OverloadWatch overload;
     private final LoadBalancerSpec spec;
     private final Clock clock;
     private final Scheduler scheduler;
@@ -77,8 +82,9 @@ public class HaproxyPush implements WatchListener {
     /** What was said last per server, so that a skipped or refused push is logged once (push thread only). */
     private final Map<HaproxyTarget.Server, String> said = new HashMap<>();
 
-    HaproxyPush(Watchers watchers, LoadBalancerSpec spec, Clock clock, Scheduler scheduler, MeterRegistry registry) {
+    HaproxyPush(Watchers watchers, OverloadWatch overload, LoadBalancerSpec spec, Clock clock, Scheduler scheduler, MeterRegistry registry) {
         this.watchers = watchers;
+        this.overload = overload;
         this.spec = spec;
         this.clock = clock;
         this.scheduler = scheduler;
@@ -101,6 +107,11 @@ public class HaproxyPush implements WatchListener {
 
     @Override
     public void admissionChanged(Admission before, Admission after) {
+        request();
+    }
+
+    @Override
+    public void degradedChanged(Optional<Degraded> now) {
         request();
     }
 
@@ -216,7 +227,7 @@ public class HaproxyPush implements WatchListener {
                         commands.add("set server " + server + " agent up");
                     }
                 }
-                int percent = AgentCheckReply.weight(admission.since(), spec.warmup(), clock.instant());
+                int percent = AgentCheckReply.weight(admission.since(), overload.current(), spec.warmup(), clock.instant());
                 if (weight != initial * percent / 100) {
                     commands.add("set server " + server + " weight " + percent + "%");
                 }

@@ -13,6 +13,9 @@ public enum Cause {
     /** The SYN went unanswered: a full listen backlog, a firewall dropping packets, or a host that is gone. */
     CONNECT_TIMEOUT("connect_timeout", "The service did not accept the connection in time (SYN unanswered).",
             "The service's listen backlog is full (it stopped accepting) or a firewall drops packets: check its accept loop, load and firewall rules."),
+    /** The network rejected the connection: no route to the host (ICMP unreachable, a REJECT rule, a host that is gone). */
+    HOST_UNREACHABLE("host_unreachable", "The network rejected the connection: there is no route to the host.",
+            "The host is down or not on this network, or a firewall rejects the connection (REJECT, not DROP): check the address, routes, security groups and network policies."),
     /** Connected, but no response (or not all of it) within the timeout. */
     RESPONSE_TIMEOUT("response_timeout", "The service accepted the connection but did not answer in time.",
             "The service is hung or overloaded: check its threads, CPU, locks and slow dependencies; a gateway would answer 504."),

@@ -2,6 +2,8 @@ package dev.lifeguard.probe;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 
 import javax.net.ssl.SSLException;
@@ -11,7 +13,10 @@ import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.net.impl.ConnectionBase;
 
-/** Turns the exception that ended a network probe into a {@link Cause}, by type and phase, never by message. */
+/**
+ * Turns the exception that ended a network probe into a {@link Cause}, by type and phase, and by message only where
+ * the JDK has no type (an unreachable network).
+ */
 final class FailureClassifier {
 
     private FailureClassifier() {
@@ -33,6 +38,10 @@ final class FailureClassifier {
         // Netty's connect timeout is a ConnectException too, so it comes first.
         if (find(failure, ConnectTimeoutException.class) != null) {
             return Cause.CONNECT_TIMEOUT;
+        }
+        // EHOSTUNREACH, ENETUNREACH: the network said no (an ICMP unreachable, a route of that type).
+        if (find(failure, NoRouteToHostException.class) != null || unreachable(failure)) {
+            return Cause.HOST_UNREACHABLE;
         }
         // ECONNREFUSED: a RST answered our SYN.
         if (find(failure, ConnectException.class) != null) {
@@ -64,6 +73,12 @@ final class FailureClassifier {
             }
         }
         return false;
+    }
+
+    /** "Network is unreachable" has no exception type of its own: a SocketException (not a refusal) says so in its message. */
+    private static boolean unreachable(Throwable failure) {
+        SocketException e = find(failure, SocketException.class);
+        return e != null && !(e instanceof ConnectException) && e.getMessage() != null && e.getMessage().contains("unreachable");
     }
 
     /** The first throwable of the given type along the cause chain, or null. */

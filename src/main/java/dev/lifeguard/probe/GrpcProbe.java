@@ -89,6 +89,7 @@ final class GrpcProbe implements Probe {
         private volatile Phase phase = Phase.RESOLVING;
         private volatile HttpClientRequest call;
         private volatile long connecting;
+        private volatile InetAddress resolved;
         private long timer;
 
         Future<ProbeResult> start() {
@@ -109,6 +110,7 @@ final class GrpcProbe implements Probe {
             }
             phase = Phase.CONNECTING;
             connecting = System.nanoTime();
+            resolved = address;
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.POST)
                     .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
@@ -215,7 +217,8 @@ final class GrpcProbe implements Probe {
                 finish(failed(Cause.RESPONSE_TIMEOUT, "connected to " + target.host() + ":" + target.port() + ", but no HTTP/2 answer (SETTINGS) within "
                         + Durations.exact(Duration.ofMillis(timeoutMillis))));
             } else {
-                finish(phase.timedOut(Duration.ofMillis(timeoutMillis), target.host(), target.port(), elapsed(), clock.instant()));
+                finish(phase.timedOut(Duration.ofMillis(timeoutMillis), target.host(), target.port(), Resolver.resolvedTo(target.host(), resolved),
+                        elapsed(), clock.instant()));
             }
         }
 
@@ -235,7 +238,8 @@ final class GrpcProbe implements Probe {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
-            finish(failed(cause, FailureClassifier.describe(failure)));
+            String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(target.host(), resolved) : "";
+            finish(failed(cause, FailureClassifier.describe(failure) + where));
         }
 
         private ProbeResult failed(Cause cause, String detail) {

@@ -88,6 +88,7 @@ final class HttpProbe implements Probe {
         private volatile SocketAddress server;
         /** The failure found, while the port is asked whether it speaks HTTP/2 only; null otherwise. */
         private volatile ProbeResult explaining;
+        private volatile InetAddress resolved;
         private long timer;
 
         Future<ProbeResult> start() {
@@ -108,6 +109,7 @@ final class HttpProbe implements Probe {
             }
             phase = Phase.CONNECTING;
             server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port()));
+            resolved = address;
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
                     .setServer(server)
@@ -185,7 +187,8 @@ final class HttpProbe implements Probe {
 
         private void timeOut() {
             ProbeResult found = explaining;
-            finish(found != null ? found : phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), elapsed(), clock.instant()));
+            finish(found != null ? found : phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), Resolver.resolvedTo(host, resolved),
+                    elapsed(), clock.instant()));
         }
 
         private void fail(Throwable failure) {
@@ -193,7 +196,8 @@ final class HttpProbe implements Probe {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
-            ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure), elapsed(), clock.instant(), 0);
+            String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(host, resolved) : "";
+            ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0);
             boolean unanswered = cause == Cause.CONNECTION_CLOSED || cause == Cause.INVALID_RESPONSE || cause == Cause.CONNECTION_RESET;
             if (sniffer == null || phase != Phase.AWAITING_RESPONSE || !unanswered) {
                 finish(failed);

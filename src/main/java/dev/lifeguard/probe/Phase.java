@@ -13,10 +13,11 @@ enum Phase {
     READING_BODY;
 
     /** The failed result of running out of time in this phase. */
-    ProbeResult timedOut(Duration timeout, String host, int port, Duration elapsed, Instant at) {
+    /** @param resolvedTo where the host name led ({@link Resolver#resolvedTo}), or empty */
+    ProbeResult timedOut(Duration timeout, String host, int port, String resolvedTo, Duration elapsed, Instant at) {
         String what = switch (this) {
             case RESOLVING -> "resolving '" + host + "'";
-            case CONNECTING -> "connecting to " + host + ":" + port;
+            case CONNECTING -> "connecting to " + host + ":" + port + resolvedTo;
             case AWAITING_RESPONSE -> "waiting for the response";
             case READING_BODY -> "reading the response body";
         };

@@ -18,6 +18,18 @@ final class Resolver {
         this.vertx = vertx;
     }
 
+    /**
+     * Where a host name led, for the evidence of a connection that failed: {@code " (db resolved to 10.0.0.5)"}, or
+     * nothing for an address literal or before it resolved. A name that resolves where nothing answers is no DNS failure.
+     */
+    static String resolvedTo(String host, InetAddress address) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (address == null || NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare)) {
+            return "";
+        }
+        return " (" + bare + " resolved to " + address.getHostAddress() + ")";
+    }
+
     Future<InetAddress> resolve(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (NetUtil.isValidIpV4Address(bare) || NetUtil.isValidIpV6Address(bare)) {

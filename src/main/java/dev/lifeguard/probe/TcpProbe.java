@@ -1,5 +1,6 @@
 package dev.lifeguard.probe;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,11 +37,14 @@ final class TcpProbe implements Probe {
         long started = System.nanoTime();
         Promise<ProbeResult> result = Promise.promise();
         Phase[] phase = { Phase.RESOLVING };
+        InetAddress[] resolved = { null };
         long timer = vertx.setTimer(timeoutMillis, id -> result.tryComplete(phase[0].timedOut(Duration.ofMillis(timeoutMillis),
-                target.host(), target.port(), Duration.ofNanos(System.nanoTime() - started), clock.instant())));
+                target.host(), target.port(), Resolver.resolvedTo(target.host(), resolved[0]), Duration.ofNanos(System.nanoTime() - started),
+                clock.instant())));
         resolver.resolve(target.host())
                 .compose(address -> {
                     phase[0] = Phase.CONNECTING;
+                    resolved[0] = address;
                     return client.connect(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())));
                 })
                 .onComplete(r -> {
@@ -49,8 +53,8 @@ final class TcpProbe implements Probe {
                         r.result().close();
                         result.tryComplete(ProbeResult.ok("connected to " + target.host() + ":" + target.port(), latency, clock.instant(), 0));
                     } else {
-                        result.tryComplete(ProbeResult.failed(FailureClassifier.classify(r.cause(), phase[0]),
-                                FailureClassifier.describe(r.cause()), latency, clock.instant(), 0));
+                        result.tryComplete(ProbeResult.failed(FailureClassifier.classify(r.cause(), phase[0]), FailureClassifier.describe(r.cause())
+                                + (phase[0] == Phase.CONNECTING ? Resolver.resolvedTo(target.host(), resolved[0]) : ""), latency, clock.instant(), 0));
                     }
                     vertx.cancelTimer(timer);
                 });

@@ -14,6 +14,7 @@ import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incident;
 import dev.lifeguard.diagnose.IncidentListener;
 import dev.lifeguard.diagnose.Incidents;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.supervise.Restart;
@@ -57,11 +58,13 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
     private final Watchers watchers;
     private final Incidents incidents;
     private final GatewayDeadline gateway;
+    private final OverloadWatch overload;
     private final String version;
 
-    PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents, GatewayDeadline gateway,
+    PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.gateway = gateway;
+        this.overload = overload;
         this.incidents = incidents;
         this.registry = registry;
         this.watchers = watchers;
@@ -87,6 +90,9 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
         }
         Gauge.builder("lifeguard.gateway.timeout.share", gateway, g -> g.standing().map(GatewayDeadline.Standing::share).orElse(Double.NaN))
                 .description("The upstream's latest answer time as a share of lifeguard.gateway.timeout (NaN without one)").register(registry);
+        Gauge.builder("lifeguard.degraded", overload, o -> o.current().isPresent() ? 1 : 0)
+                .description("1 while the ready upstream shows signs of overload (GET /lifeguard/status says which) and keeps lifeguard.degraded.weight")
+                .register(registry);
         Gauge.builder("lifeguard.incident.open", incidents, i -> i.open().isPresent() ? 1 : 0)
                 .description("1 while an incident is open: the service is out of rotation for a failure, not a planned stop").register(registry);
     }

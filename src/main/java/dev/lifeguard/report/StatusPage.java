@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,8 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.Degraded;
 import dev.lifeguard.diagnose.Incident;
 import dev.lifeguard.diagnose.Incidents;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.supervise.Restart;
 import dev.lifeguard.supervise.Supervisor;
 import dev.lifeguard.watch.Admission;
@@ -40,13 +43,15 @@ public class StatusPage {
     private final Incidents incidents;
     private final Supervisor supervisor;
     private final ProbeSeries series;
+    private final OverloadWatch overload;
     private final AdminAccess access;
     private final Clock clock;
     private final String version;
 
-    StatusPage(Watchers watchers, Incidents incidents, Supervisor supervisor, ProbeSeries series, AdminAccess access, Clock clock,
-            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+    StatusPage(Watchers watchers, Incidents incidents, Supervisor supervisor, ProbeSeries series, OverloadWatch overload, AdminAccess access,
+            Clock clock, @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.watchers = watchers;
+        this.overload = overload;
         this.incidents = incidents;
         this.supervisor = supervisor;
         this.series = series;
@@ -71,8 +76,9 @@ public class StatusPage {
     private String page(boolean showOutput) {
         Instant now = clock.instant();
         Admission a = watchers.admission();
+        Optional<Degraded> degraded = a.status() == Admission.Status.READY ? overload.current() : Optional.empty();
         String state = switch (a.status()) {
-            case READY -> "Ready";
+            case READY -> degraded.isPresent() ? "Ready, degraded" : "Ready";
             case DRAINING -> "Draining";
             case NOT_READY -> "Not ready: " + a.code();
         };
@@ -81,12 +87,18 @@ public class StatusPage {
                 .append("<link rel=\"icon\" href=\"data:,\"><title>").append(esc(state)).append(" · Lifeguard</title><style>")
                 .append("body{font:15px/1.4 system-ui,sans-serif;margin:2em;max-width:60em;color:#222}")
                 .append("h1{padding:.4em .6em;border-radius:4px;color:#fff}.ready{background:#2e7d32}.draining{background:#ef6c00}")
-                .append(".not_ready{background:#c62828}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left;")
+                .append(".not_ready{background:#c62828}.degraded{background:#f9a825}table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:left;")
                 .append("border-bottom:1px solid #ddd;vertical-align:top}pre{background:#f4f4f4;padding:.6em;overflow:auto}")
                 .append("svg{background:#fafafa;border:1px solid #ddd}</style></head><body>\n");
-        b.append("<h1 id=\"state\" class=\"").append(a.status().name().toLowerCase(Locale.ROOT)).append("\">").append(esc(state)).append("</h1>\n");
+        b.append("<h1 id=\"state\" class=\"").append(degraded.isPresent() ? "degraded" : a.status().name().toLowerCase(Locale.ROOT)).append("\">").append(esc(state)).append("</h1>\n");
         b.append("<p id=\"explanation\">").append(esc(a.explanation())).append(" <small>since ").append(esc(a.since().toString()))
                 .append("</small></p>\n");
+        degraded.ifPresent(d -> {
+            b.append("<div id=\"degraded\"><p><b>Overloaded, still serving</b> since ").append(esc(d.since().toString()))
+                    .append(": load balancers give it ").append(d.weightPercent()).append("% of its weight.</p><ul>");
+            d.signs().forEach(sign -> b.append("<li>").append(esc(sign)).append("</li>"));
+            b.append("</ul></div>\n");
+        });
         List<Restart> history = supervisor.status().history();
         incidents.open().ifPresent(i -> openIncident(b, i, now, showOutput, history));
         chart(b, series.samples(), now);

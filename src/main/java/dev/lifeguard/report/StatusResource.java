@@ -14,8 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.lifeguard.config.Redaction;
+import dev.lifeguard.diagnose.Degraded;
 import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incidents;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
 import dev.lifeguard.lb.LoadBalancerDrain;
@@ -48,7 +50,15 @@ public class StatusResource {
     @RegisterForReflection
     public record Status(String version, boolean ready, String access, AdmissionView admission, IncidentsResource.IncidentView incident,
             CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers,
-            GatewayView gateway) {
+            GatewayView gateway, DegradedView degraded) {
+    }
+
+    /** Ready, but overloaded: since when, each sign, and the weight load balancers are told to give it; null when not. Immutable. */
+    @RegisterForReflection
+    public record DegradedView(String since, List<String> signs, int weightPercent) {
+        static DegradedView of(Degraded d) {
+            return new DegradedView(d.since().toString(), d.signs(), d.weightPercent());
+        }
     }
 
     /**
@@ -119,11 +129,13 @@ public class StatusResource {
     private final HaproxyPush push;
     private final Incidents incidents;
     private final GatewayDeadline gateway;
+    private final OverloadWatch overload;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload) {
         this.gateway = gateway;
+        this.overload = overload;
         this.incidents = incidents;
         this.push = push;
         this.agentCheck = agentCheck;
@@ -154,6 +166,7 @@ public class StatusResource {
                 push.state().isEmpty() ? null : push.state(), pollers.size(), drainView);
         IncidentsResource.IncidentView open = incidents.open().map(i -> IncidentsResource.IncidentView.of(i, clock.instant())).orElse(null);
         return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), open, all.get(0), all.subList(1, all.size()),
-                watchers.history().stream().map(TransitionView::of).toList(), child, lb, gateway.standing().map(GatewayView::of).orElse(null));
+                watchers.history().stream().map(TransitionView::of).toList(), child, lb, gateway.standing().map(GatewayView::of).orElse(null),
+                overload.current().map(DegradedView::of).orElse(null));
     }
 }

@@ -11,12 +11,13 @@ import dev.lifeguard.probe.Cause;
  * How the child ended, with the evidence. Immutable.
  *
  * @param status the status as a shell reports it: the exit code, or 128 + the signal's number
- * @param oomKills OOM kills counted in the cgroup during the child's life, or -1 when the count is not available
+ * @param oom the OOM kills counted in its cgroups during its life, with the limit and peak where they were counted
+ * @param answered whether the upstream had answered since it started: a death before means during start-up
  * @param stoppedFor why Lifeguard itself stopped the child ({@link Cause#HUNG}, {@link Cause#RESTART_REQUESTED}), or null
  *     when it ended on its own
  * @param stopReason the details of that decision, or null
  */
-public record ChildExit(long pid, int status, Instant at, Duration ran, long oomKills, Cause stoppedFor, String stopReason,
+public record ChildExit(long pid, int status, Instant at, Duration ran, OomKills oom, boolean answered, Cause stoppedFor, String stopReason,
         List<String> lastStdout, List<String> lastStderr) {
 
     public ChildExit {
@@ -40,7 +41,7 @@ public record ChildExit(long pid, int status, Instant at, Duration ran, long oom
         if (status == 0) {
             return Cause.EXITED;
         }
-        if (signal() == 9 && oomKills > 0) {
+        if (signal() == 9 && oom.count() > 0) {
             return Cause.OOM_KILLED;
         }
         return signal() != 0 ? Cause.KILLED : Cause.CRASHED;
@@ -60,12 +61,26 @@ public record ChildExit(long pid, int status, Instant at, Duration ran, long oom
         } else {
             how = "exited with status " + status;
         }
-        String oom = oomKills > 0 ? "; the cgroup's oom_kill count rose by " + oomKills + ": the kernel's OOM killer took it"
-                : signal() == 9 && oomKills < 0 ? "; whether it was the OOM killer is unknown (no cgroup OOM count readable)" : "";
+        String oomKill = oom.count() > 0 ? "; the cgroup's oom_kill count rose by " + oom.count() + ": the kernel's OOM killer took it "
+                + oom.where() : signal() == 9 && oom.count() < 0 ? "; whether it was the OOM killer is unknown (no cgroup OOM count readable)" : "";
         if (stopReason != null) {
             return "process " + pid + " was stopped by Lifeguard after running " + Durations.elapsed(ran) + " ("
                     + (signal() != 0 ? Signals.name(signal()) : "exit status " + status) + "): " + stopReason;
         }
-        return "process " + pid + " " + how + " after running " + Durations.elapsed(ran) + oom;
+        return "process " + pid + " " + how + " after running " + Durations.elapsed(ran) + (answered ? "" : ", before it ever answered")
+                + oomKill;
+    }
+
+    /** What to do, with what the exit says: an OOM kill during start-up asks for more memory, one after long service for a look at a leak. */
+    public String advice() {
+        Cause cause = cause();
+        if (cause != Cause.OOM_KILLED) {
+            return cause.advice();
+        }
+        String limit = oom.limit().isPresent() ? " (now " + OomKills.mib(oom.limit().getAsLong()) + ")" : "";
+        return answered ? "It served for " + Durations.elapsed(ran) + " before it ran out of memory: look for a leak (its memory use over time, a heap "
+                + "dump), or raise the memory limit" + limit + " if its working set grew; its last lines are in the output."
+                : "It ran out of memory during start-up: its working set does not fit. Raise the memory limit" + limit
+                        + " or lower its heap and cache sizes (-Xmx, worker counts).";
     }
 }

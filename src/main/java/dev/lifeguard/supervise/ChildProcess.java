@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +36,8 @@ final class ChildProcess {
     private final Process process;
     private final ProcessHandle handle;
     private final Instant started;
-    private final long oomBefore;
+    private final OomCounter.Snapshot oomAtStart;
     /** The OOM kill counts of the cgroups below Lifeguard's at its start; set by the supervisor thread once. */
-    volatile Map<Path, Long> oomBelowAtStart = Map.of();
     /** What marks every process our child started, wherever it went; null for a process we found. */
     private final ProcessTag tag;
     /** Whether signals go to its whole process group: it leads one (started with setsid). */
@@ -56,11 +54,11 @@ final class ChildProcess {
     List<String> stopEvidence = List.of();
     List<String> stopOutput = List.of();
 
-    private ChildProcess(Process process, ProcessHandle handle, Instant started, long oomBefore, ProcessTag tag, boolean group) {
+    private ChildProcess(Process process, ProcessHandle handle, Instant started, OomCounter.Snapshot oomAtStart, ProcessTag tag, boolean group) {
         this.process = process;
         this.handle = handle;
         this.started = started;
-        this.oomBefore = oomBefore;
+        this.oomAtStart = oomAtStart;
         this.tag = tag;
         this.group = group;
     }
@@ -69,10 +67,10 @@ final class ChildProcess {
      * Starts {@code launcher + command} with its output forwarded whole to {@code stdout} and {@code stderr} through
      * FIFOs (Java's process pipes where there are none).
      *
-     * @param oomBefore the cgroup's OOM kill count before the start, -1 when unknown
+     * @param oomAtStart the cgroups' OOM kill counts before the start
      * @throws IOException when the launcher cannot be started (the command itself failing shows as exit status 126/127)
      */
-    static ChildProcess launch(List<String> launcher, List<String> command, Instant now, long oomBefore, WritableByteChannel stdout,
+    static ChildProcess launch(List<String> launcher, List<String> command, Instant now, OomCounter.Snapshot oomAtStart, WritableByteChannel stdout,
             WritableByteChannel stderr) throws IOException {
         List<String> argv = new ArrayList<>(launcher);
         argv.addAll(command);
@@ -101,7 +99,7 @@ final class ChildProcess {
             process = builder.start();
             ReadableByteChannel outChannel = out != null ? out.channel() : ChildOutput.of(process.getInputStream());
             ReadableByteChannel errChannel = err != null ? err.channel() : ChildOutput.of(process.getErrorStream());
-            ChildProcess child = new ChildProcess(process, process.toHandle(), now, oomBefore, tag, launcher.contains("setsid"));
+            ChildProcess child = new ChildProcess(process, process.toHandle(), now, oomAtStart, tag, launcher.contains("setsid"));
             child.pumps.add(pump("child-stdout", outChannel, stdout, child.out));
             child.pumps.add(pump("child-stderr", errChannel, stderr, child.err));
             return child;
@@ -126,7 +124,7 @@ final class ChildProcess {
 
     /** A process Lifeguard found but did not start: it can be watched, judged and stopped, not waited for. */
     static ChildProcess found(ProcessHandle handle, Instant now) {
-        return new ChildProcess(null, handle, now, -1, null, false);
+        return new ChildProcess(null, handle, now, null, null, false);
     }
 
     private static Thread pump(String name, ReadableByteChannel from, WritableByteChannel to, LineTail tail) {
@@ -171,20 +169,19 @@ final class ChildProcess {
         return handle.onExit();
     }
 
+    /** The cgroups' OOM kill counts when it started; null for a process found, not started. */
+    OomCounter.Snapshot oomAtStart() {
+        return oomAtStart;
+    }
+
     /**
      * How our child ended, once it has: its status, the OOM kills counted meanwhile, and why Lifeguard stopped it.
      *
-     * @param oomNow the cgroup's OOM kill count now, -1 when unknown
-     * @param oomBelow OOM kills counted since its start in the cgroups below Lifeguard's (a child's own)
+     * @param oom the OOM kills counted since its start ({@link OomCounter#since})
      * @param withOutput whether to include its last lines (call {@link #drainOutput} first)
      */
-    ChildExit exit(Instant at, long oomNow, long oomBelow, boolean withOutput) {
-        long oomKills = oomBefore < 0 || oomNow < 0 ? -1 : oomNow - oomBefore;
-        if (oomBelow > 0) {
-            // On cgroup v1 a kill in a cgroup of its own does not count in Lifeguard's.
-            oomKills = Math.max(0, oomKills) + oomBelow;
-        }
-        return new ChildExit(pid(), process.exitValue(), at, Duration.between(started, at), oomKills, stoppedFor, stopReason,
+    ChildExit exit(Instant at, OomKills oom, boolean withOutput) {
+        return new ChildExit(pid(), process.exitValue(), at, Duration.between(started, at), oom, answered, stoppedFor, stopReason,
                 withOutput ? out.last(EVIDENCE_LINES) : List.of(), withOutput ? err.last(EVIDENCE_LINES) : List.of());
     }
 
@@ -218,6 +215,7 @@ final class ChildProcess {
             stopEvidence = List.copyOf(evidence);
         }
         LOG.infof("Stopping process %d (%s): SIGTERM, SIGKILL after %s", pid(), reason, Durations.exact(grace));
+        thawIfFrozen();
         if (!Signals.send("TERM", handle, group)) {
             handle.destroy();
         }
@@ -237,6 +235,19 @@ final class ChildProcess {
         } catch (ExecutionException e) {
             // onExit never fails
         }
+    }
+
+    /** A frozen process acts on no signal, SIGKILL included: thaw it first, where Lifeguard may, and say so in the evidence. */
+    private void thawIfFrozen() {
+        Freezer.frozen(pid()).ifPresent(frozen -> {
+            boolean thawed = Freezer.thaw(frozen);
+            String line = "cgroup " + frozen.path() + " was frozen: " + (thawed ? "thawed it so that signals reach the process"
+                    : "could not thaw it (no write access to its freezer): signals reach the process only once it is thawed");
+            LOG.warnf("Process %d: %s", pid(), line);
+            List<String> evidence = new ArrayList<>(stopEvidence);
+            evidence.add(line);
+            stopEvidence = List.copyOf(evidence);
+        });
     }
 
     /**

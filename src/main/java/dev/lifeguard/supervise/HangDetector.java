@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import java.util.function.Consumer;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.ProcSnapshot;
 import dev.lifeguard.diagnose.Sockets;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
@@ -125,6 +126,9 @@ final class HangDetector {
      */
     Optional<Decision> observe(ProbeResult last, ChildProcess process, Consumer<Optional<SlowProbe.Answer>> askSide) {
         judge.observe(last, process != null);
+        if (last.ok()) {
+            sideProbe.upstreamAnswered(last.at());
+        }
         if (process != null && last.cause() == Cause.RESPONSE_TIMEOUT) {
             sideProbe.start(askSide);
         }

@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import dev.lifeguard.diagnose.ProcSnapshot;
+
 /**
  * What a hung process looks like before it is killed: its /proc state over the hang window, named as blocked, busy,
- * stuck in I/O, stopped or out of file descriptors, and for a JVM a thread dump (deadlocks named). Immutable.
+ * stuck in I/O, stopped, frozen or out of file descriptors, and for a JVM a thread dump (deadlocks named). Immutable.
  *
  * @param kind how the process is hung, in words
  * @param lines the evidence, one fact a line
@@ -17,7 +19,8 @@ record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
 
     /** Whether the evidence alone says hung: stopped, deadlocked, stuck in I/O or out of descriptors, never merely slow. */
     boolean definite() {
-        return kind.startsWith("stopped") || kind.startsWith("deadlocked") || kind.startsWith("stuck") || kind.startsWith("out of");
+        return kind.startsWith("stopped") || kind.startsWith("frozen") || kind.startsWith("deadlocked") || kind.startsWith("stuck")
+                || kind.startsWith("out of");
     }
 
     private static final long DUMP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -63,7 +66,15 @@ record HangEvidence(String kind, List<String> lines, List<String> threadDump) {
         if (now.stopped()) {
             return "stopped (state T: SIGSTOP or a debugger)";
         }
+        if (now.state() == 'D' || now.state() == 'S') {
+            ProcSnapshot.wchan(now.pid()).ifPresent(w -> lines.add("waiting in: " + w + " (kernel function, /proc/" + now.pid() + "/wchan)"));
+        }
         if (now.state() == 'D') {
+            Optional<Freezer.Frozen> frozen = Freezer.frozen(now.pid());
+            if (frozen.isPresent()) {
+                lines.add("cgroup freezer: " + frozen.get().path() + " is frozen");
+                return "frozen (its cgroup is frozen: docker pause, or the cgroup freezer)";
+            }
             return "stuck in uninterruptible I/O (state D)";
         }
         if (now.maxOpenFiles() > 0 && now.openFiles() >= now.maxOpenFiles() - 1) {

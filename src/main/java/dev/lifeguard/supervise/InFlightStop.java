@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import org.jboss.logging.Logger;
 
@@ -30,13 +31,27 @@ final class InFlightStop {
     private final OptionalInt port;
     private final Duration timeout;
     private final Duration grace;
+    private final DrainGate drainGate;
+    private final BooleanSupplier inRotation;
 
-    InFlightStop(SupervisorThread thread, Clock clock, OptionalInt port, Duration timeout, Duration grace) {
+    InFlightStop(SupervisorThread thread, Clock clock, OptionalInt port, Duration timeout, Duration grace, DrainGate drainGate,
+            BooleanSupplier inRotation) {
         this.thread = thread;
+        this.drainGate = drainGate;
+        this.inRotation = inRotation;
         this.clock = clock;
         this.port = port;
         this.timeout = timeout;
         this.grace = grace;
+    }
+
+    /** Takes the process out of rotation first if it is in it (the load balancers learn, for {@code drainWhy}), then stops it as {@link #stop}. */
+    void drainThenStop(ChildProcess c, Cause cause, String why, List<String> evidence, String drainWhy) {
+        if (inRotation.getAsBoolean()) {
+            drainGate.drain(drainWhy).whenComplete((outcome, e) -> thread.execute("stop after drain", () -> stop(c, cause, why, evidence)));
+        } else {
+            stop(c, cause, why, evidence);
+        }
     }
 
     void stop(ChildProcess c, Cause cause, String why, List<String> evidence) {

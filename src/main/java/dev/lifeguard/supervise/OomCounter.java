@@ -14,17 +14,26 @@ import java.util.stream.Stream;
  * The kernel's count of OOM kills in Lifeguard's cgroup (which the child shares), and in the cgroups below it (one the
  * child made, or was put in, for itself: on cgroup v1 a kill there is not counted in Lifeguard's): {@code
  * memory.events} on cgroup v2, {@code memory.oom_control} on v1. A rise across the child's life means the OOM killer
- * took it. Thread-safe.
+ * took it; the memory limit and peak of the cgroup where it rose say at what size. Thread-safe.
  */
 final class OomCounter {
 
     /** How deep below its own cgroup a child's is looked for. */
     private static final int BELOW_DEPTH = 3;
+    /** v1 reports "no limit" as a huge number (the largest page-aligned long). */
+    private static final long UNLIMITED_V1 = 1L << 62;
 
     private final Optional<Path> file;
+    /** The memory hierarchy's mount point: cgroup paths are shown relative to it. */
+    private final Path mount;
 
-    private OomCounter(Optional<Path> file) {
+    private OomCounter(Optional<Path> file, Path mount) {
         this.file = file;
+        this.mount = mount;
+    }
+
+    /** The counts at one moment: Lifeguard's cgroup's (-1 when unknown) and those below it, by directory. */
+    record Snapshot(long own, Map<Path, Long> below) {
     }
 
     static OomCounter detect() {
@@ -45,13 +54,17 @@ final class OomCounter {
                         : List.of(f[1].split(",")).contains("memory") ? cgroupRoot.resolve("memory").resolve(path).resolve("memory.oom_control")
                         : null;
                 if (file != null && Files.isReadable(file)) {
-                    return new OomCounter(Optional.of(file));
+                    return new OomCounter(Optional.of(file), f[0].equals("0") ? cgroupRoot : cgroupRoot.resolve("memory"));
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or no cgroup information
         }
-        return new OomCounter(Optional.empty());
+        return new OomCounter(Optional.empty(), cgroupRoot);
+    }
+
+    private boolean v2() {
+        return file.isPresent() && file.get().getFileName().toString().equals("memory.events");
     }
 
     /** Where the count comes from, or why there is none. */
@@ -82,13 +95,50 @@ final class OomCounter {
         return counts;
     }
 
-    /** The OOM kills counted below since {@code before}: in cgroups there then, or made since. */
-    long roseBelowSince(Map<Path, Long> before) {
-        long rose = 0;
+    Snapshot snapshot() {
+        return new Snapshot(read().orElse(-1), below());
+    }
+
+    /**
+     * The OOM kills counted since {@code before}, with the limit and peak of the cgroup where they were counted: the
+     * deepest below Lifeguard's whose count rose, or Lifeguard's own. On cgroup v2 the counts are hierarchical (a kill
+     * below is counted here too); on v1 they are not, so those below are added.
+     */
+    OomKills since(Snapshot before) {
+        long own = read().orElse(-1);
+        long kills = before.own() < 0 || own < 0 ? -1 : own - before.own();
+        Path where = kills > 0 ? file.get().getParent() : null;
         for (Map.Entry<Path, Long> now : below().entrySet()) {
-            rose += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+            long rose = now.getValue() - before.below().getOrDefault(now.getKey(), 0L);
+            if (rose > 0) {
+                kills = v2() ? Math.max(kills, rose) : Math.max(0, kills) + rose;
+                if (where == null || now.getKey().getNameCount() > where.getNameCount()) {
+                    where = now.getKey();
+                }
+            }
         }
-        return rose;
+        if (kills < 0) {
+            return OomKills.UNKNOWN;
+        }
+        if (where == null) {
+            return new OomKills(kills, "", OptionalLong.empty(), OptionalLong.empty());
+        }
+        OptionalLong limit = v2() ? number(where.resolve("memory.max")) : number(where.resolve("memory.limit_in_bytes"));
+        if (limit.isPresent() && limit.getAsLong() >= UNLIMITED_V1) {
+            limit = OptionalLong.empty();
+        }
+        OptionalLong peak = number(where.resolve(v2() ? "memory.peak" : "memory.max_usage_in_bytes"));
+        return new OomKills(kills, "/" + mount.relativize(where), limit, peak);
+    }
+
+    /** A file that holds one number ("max" and unreadable files are none). */
+    private static OptionalLong number(Path file) {
+        try {
+            String text = Files.readString(file).strip();
+            return text.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static OptionalLong count(Path file) {

@@ -1,8 +1,12 @@
 package dev.lifeguard.supervise;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
@@ -44,6 +48,18 @@ final class RestartLog {
         }
         incidents.restarted(restart.cause(), restart.explanation(), restart.at());
         listeners.forEach(l -> l.restarted(restart));
+    }
+
+    /**
+     * What the deaths since {@code since} have in common, with {@code last}: "all 4 were oom_killed", or each cause
+     * with its count ("crashed x3, oom_killed x1"). For a crash loop, whose restarts are the evidence.
+     */
+    String causesSince(Instant since, Cause last) {
+        Map<String, Long> counts = Stream.concat(all().stream().filter(r -> !r.at().isBefore(since) && r.restartIn() >= 0).map(r -> r.cause().code()),
+                Stream.of(last.code())).collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting()));
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        return counts.size() == 1 ? (total == 1 ? "it was " : "all " + total + " were ") + counts.keySet().iterator().next()
+                : counts.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
     }
 
     /** The restart records kept, oldest first. */

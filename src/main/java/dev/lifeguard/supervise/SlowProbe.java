@@ -39,6 +39,8 @@ final class SlowProbe {
     private final Duration timeout;
     private volatile boolean outstanding;
     private volatile Answer last;
+    /** When the upstream last answered its own probe: a side answer from a probe started before tells nothing after. */
+    private volatile Instant upstreamAnswered = Instant.MIN;
 
     private SlowProbe(Probe probe, Duration timeout) {
         this.probe = probe;
@@ -74,6 +76,9 @@ final class SlowProbe {
         probe.probe().onComplete(r -> {
             ProbeResult result = r.succeeded() ? r.result() : null;
             Answer answer = result != null && result.httpStatus() > 0 ? new Answer(result.at(), result.latency(), result.httpStatus()) : null;
+            if (answer != null && answer.at().minus(answer.latency()).isBefore(upstreamAnswered)) {
+                answer = null;
+            }
             if (answer != null) {
                 last = answer;
             }
@@ -92,8 +97,18 @@ final class SlowProbe {
         return a != null && !a.at().isBefore(since) ? Optional.of(a) : Optional.empty();
     }
 
+    /** The upstream answered its own probe: what a side probe said before is stale. */
+    void upstreamAnswered(Instant at) {
+        upstreamAnswered = at;
+        Answer a = last;
+        if (a != null && a.at().isBefore(at)) {
+            last = null;
+        }
+    }
+
     void reset() {
         last = null;
+        upstreamAnswered = Instant.MIN;
     }
 
     void close() {

@@ -8,11 +8,13 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.diagnose.ProcSnapshot;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.watch.SupervisionEvent;
 
 /**
- * Looks at the supervised process's state five times a second: a stopped process (SIGSTOP, a debugger) cannot answer,
+ * Looks at the supervised process's state five times a second: a stopped process (SIGSTOP, a debugger) or a frozen
+ * one (the cgroup freezer) cannot answer,
  * and saying so at once spares the load balancers a probe timeout of errors. Said once per stop. Runs on the
  * supervisor thread; {@link #stopped} may be asked from any.
  */
@@ -58,9 +60,15 @@ final class StoppedWatch {
         thread.schedule("state", this::look, EVERY);
     }
 
-    /** That {@code c} is stopped (state T), if it is, with what to do about it. */
+    /** That {@code c} is stopped (state T) or frozen (state D in a frozen cgroup), if it is, with what to do about it. */
     Optional<SupervisionEvent> stopped(ChildProcess c, Instant at) {
         Optional<Character> procState = ProcSnapshot.state(c.pid());
+        if (procState.isPresent() && procState.get() == 'D') {
+            return Freezer.frozen(c.pid()).map(frozen -> new SupervisionEvent(Cause.STOPPED, "process " + c.pid() + " is frozen: its cgroup "
+                    + frozen.path() + " is frozen (docker pause, or the cgroup freezer)", "Thaw it (docker unpause, or THAWED into its freezer.state), or "
+                    + "Lifeguard " + (c.own() ? "thaws and restarts" : "thaws and kills") + " it once it has not answered for " + Durations.exact(hangAfter)
+                    + ", where it may write to the cgroup.", at));
+        }
         if (procState.isEmpty() || !ProcSnapshot.stopped(procState.get())) {
             return Optional.empty();
         }

@@ -6,9 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.annotation.Priority;
@@ -28,18 +25,15 @@ import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.LoadBalancerSpec;
 import dev.lifeguard.config.SupervisionSpec;
-import dev.lifeguard.config.Target;
 import dev.lifeguard.diagnose.CommandFiles;
 import dev.lifeguard.diagnose.Incidents;
-import dev.lifeguard.diagnose.WrongPort;
+import dev.lifeguard.diagnose.OverloadWatch;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.probe.ProbeResult;
 import dev.lifeguard.watch.SupervisionEvent;
 import dev.lifeguard.watch.Verdict;
 import dev.lifeguard.watch.WatchListener;
 import dev.lifeguard.watch.Watchers;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.core.Vertx;
@@ -67,16 +61,12 @@ public class Supervisor implements WatchListener {
     private final HangDetector hangs;
     private final String crashLoopAdvice;
     private final DrainGate drainGate;
-    /** The longest a drain may take, with a margin: the gate itself gives up at the drain timeout. */
-    private final Duration drainBound;
     private final Duration drainTimeout;
     private final CheckSpec upstream;
-    private final SlowProbe sideProbe;
     private final Incidents incidents;
-    /** The upstream's port and host, where it has them (not an exec check). */
-    private final OptionalInt port;
-    private final String host;
+    private final OverloadWatch overload;
     private final InFlightStop inFlight;
+    private final ProbeExplainer explainer;
     private final StoppedWatch stoppedWatch;
     /** The last task that failed on the supervisor thread, for the status; null when none has. */
     private volatile String unexpected;
@@ -85,31 +75,29 @@ public class Supervisor implements WatchListener {
     private volatile LocatedProcess located;
 
     Supervisor(LifeguardConfig config, Watchers watchers, Clock clock, Instance<SupervisorListener> listeners, DrainGate drainGate, Vertx vertx,
-            Incidents incidents) {
+            Incidents incidents, OverloadWatch overload) {
         this.watchers = watchers;
+        this.overload = overload;
         this.clock = clock;
         this.restarts = new RestartLog(HISTORY, listeners, incidents);
         this.incidents = incidents;
         this.drainGate = drainGate;
         try {
             this.spec = SupervisionSpec.from(config);
-            this.crashLoopAdvice = crashLoopAdvice(AdminSpec.from(config));
+            this.crashLoopAdvice = AdminSpec.from(config).crashLoopAdvice();
             this.drainTimeout = LoadBalancerSpec.from(config).drainTimeout();
             this.upstream = CheckSpecs.from(config).get(0);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }
-        this.drainBound = drainTimeout.plusSeconds(5);
         this.loop = new RestartLoop(spec);
-        this.port = SlowProbe.port(upstream.target());
-        this.host = upstream.target() instanceof Target.Http http ? http.uri().getHost()
-                : upstream.target() instanceof Target.Grpc grpc ? grpc.host()
-                : upstream.target() instanceof Target.Tcp tcp ? tcp.host() : "";
-        this.sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
+        OptionalInt port = SlowProbe.port(upstream.target());
+        SlowProbe sideProbe = SlowProbe.of(upstream.target(), spec.slowTimeout(), vertx, clock);
         this.hangs = new HangDetector(spec.hangAfter(), spec.threadDump(), port, sideProbe, upstream.timeout(), clock);
-        this.inFlight = new InFlightStop(thread, clock, port, drainTimeout, spec.grace());
+        this.inFlight = new InFlightStop(thread, clock, port, drainTimeout, spec.grace(), drainGate, watchers::ready);
         this.stoppedWatch = new StoppedWatch(thread, () -> loop.state() == ChildState.RUNNING ? process() : null,
                 event -> watchers.upstreamWatcher().fail(event), spec.hangAfter(), clock);
+        this.explainer = new ProbeExplainer(spec, upstream, sideProbe, stoppedWatch, crashLoopAdvice);
     }
 
     void validate(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent event) {
@@ -136,6 +124,7 @@ public class Supervisor implements WatchListener {
                 c -> {
                     drainGate.undrain();
                     incidents.processStarted(c.pid(), c.started(), CommandFiles.of(command));
+                    overload.processStarted(c.pid());
                 });
         wrapping = w;
         watchers.upstreamWatcher().diagnoseWith(this::diagnose);
@@ -203,8 +192,7 @@ public class Supervisor implements WatchListener {
                 loop.stopping();
                 if (watchers.ready()) {
                     // In rotation: the load balancers learn first, the requests in flight end, then the stop.
-                    drainGate.drain("an operator's restart").whenComplete((outcome, e) -> thread.execute("restart after drain",
-                            () -> inFlight.stop(c, Cause.RESTART_REQUESTED, reason, List.of())));
+                    inFlight.drainThenStop(c, Cause.RESTART_REQUESTED, reason, List.of(), "an operator's restart");
                 } else {
                     c.stop(Cause.RESTART_REQUESTED, reason, List.of(), spec.grace());
                 }
@@ -216,46 +204,8 @@ public class Supervisor implements WatchListener {
 
     /** Explains a failed upstream probe with what the supervisor knows, if anything; runs on the watcher's event loop. */
     private Optional<SupervisionEvent> diagnose(ProbeResult failed) {
-        ChildState s = loop.state();
         Wrapping w = wrapping;
-        ChildExit exit = w != null ? w.lastExit().orElse(null) : null;
-        if (s == ChildState.CRASH_LOOP && exit != null) {
-            return Optional.of(new SupervisionEvent(Cause.CRASH_LOOP, "restart budget spent; last: " + exit.describe(), crashLoopAdvice, failed.at()));
-        }
-        if ((s == ChildState.BACKING_OFF || s == ChildState.EXITED) && exit != null) {
-            return Optional.of(SupervisionEvent.of(exit.cause(), exit.describe() + (s == ChildState.BACKING_OFF ? "; restart pending" : ""), failed.at()));
-        }
-        LocatedProcess l = located;
-        if (l != null && l.lost().isPresent()) {
-            return l.lost();
-        }
-        if (failed.cause() == Cause.RESPONSE_TIMEOUT) {
-            Optional<SlowProbe.Answer> slow = sideProbe.answeredSince(failed.at().minus(spec.slowTimeout())).filter(a -> a.slowerThan(upstream.timeout()));
-            if (slow.isPresent()) {
-                return Optional.of(new SupervisionEvent(Cause.SLOW, slow.get().describe(spec.slowTimeout(), upstream.timeout()), Cause.SLOW.advice(),
-                        failed.at()));
-            }
-        }
-        ChildProcess c = process();
-        if (s != ChildState.RUNNING || c == null) {
-            return Optional.empty();
-        }
-        Optional<SupervisionEvent> stopped = stoppedWatch.stopped(c, failed.at());
-        if (stopped.isPresent() || failed.cause() != Cause.CONNECTION_REFUSED || port.isEmpty()
-                || failed.at().isBefore(c.started().plus(upstream.startupGrace()))) {
-            return stopped;
-        }
-        // Refused after the startup grace: is it listening somewhere else?
-        return WrongPort.explain(c.handle(), host, port.getAsInt()).map(why -> SupervisionEvent.of(Cause.WRONG_PORT, why, failed.at()));
-    }
-
-
-    /** What to do about a crash loop: how an operator's restart is asked for here. Worked out once, at start-up. */
-    private static String crashLoopAdvice(AdminSpec admin) {
-        String how = admin.token().isPresent() ? (admin.loopbackTrusted() ? "with the admin token, or from loopback without one" : "with the admin token")
-                : admin.loopbackTrusted() ? "from loopback (kubectl port-forward, a shell in the pod)" : null;
-        return "Fix the cause shown in the restart history, then " + (how != null ? "POST /lifeguard/admin/restart " + how + ", or restart Lifeguard."
-                : "restart Lifeguard (POST /lifeguard/admin/restart is disabled: set lifeguard.admin.token, or lifeguard.admin.loopback-trusted=true).");
+        return explainer.explain(failed, loop.state(), w != null ? w.lastExit().orElse(null) : null, located, process());
     }
 
     /** Feeds the hang judge from the upstream's probes; runs on the watcher's event loop. */
@@ -310,12 +260,7 @@ public class Supervisor implements WatchListener {
                     Durations.exact(drainTimeout), String.join(System.lineSeparator() + "  ", hang.evidence()));
             loop.stopping();
             c.stopOutput = hang.threadDump().stream().map(line -> "thread dump: " + line).toList();
-            if (watchers.ready()) {
-                drainGate.drain("a partly hung process").whenComplete((outcome, e) -> thread.execute("restart after drain",
-                        () -> inFlight.stop(c, Cause.HUNG, hang.why(), hang.evidence())));
-            } else {
-                inFlight.stop(c, Cause.HUNG, hang.why(), hang.evidence());
-            }
+            inFlight.drainThenStop(c, Cause.HUNG, hang.why(), hang.evidence(), "a partly hung process");
             return;
         }
         if (decision instanceof HangDetector.Slow slow) {
@@ -335,38 +280,22 @@ public class Supervisor implements WatchListener {
         c.stop(Cause.HUNG, hang.why(), hang.evidence(), spec.grace());
     }
 
-    /**
-     * Lifeguard is stopping (SIGTERM, SIGINT): before its HTTP server stops answering (Quarkus's pre-shutdown phase,
-     * {@code quarkus.shutdown.delay-enabled}), drain the load balancers while the child still serves. Not ready
-     * already means out of rotation: nothing to drain.
-     */
-    void drain(@Observes ShutdownDelayInitiatedEvent event) {
-        if (wrapping == null || !(watchers.ready() || watchers.drain().isPresent())) {
-            return;
-        }
-        try {
-            drainGate.drain("Lifeguard is stopping").toCompletableFuture().get(drainBound.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("The drain did not end in time (%s); stopping the child anyway", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Whether Lifeguard runs the upstream's process itself. */
+    boolean wraps() {
+        return wrapping != null;
     }
 
-    /** Lifeguard is stopping: stop the child gracefully and wait for it, then let Lifeguard exit with its status. */
-    void shutdown(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) ShutdownEvent event) {
+    /**
+     * Lifeguard is stopping: stops the wrapped child gracefully and waits for it. Returns its status once it has ended
+     * for good, empty if it did not end in time or nothing is wrapped.
+     */
+    Optional<Integer> stopForShutdown() {
         Wrapping w = wrapping;
         if (w == null) {
-            return;
+            return Optional.empty();
         }
         Optional<Integer> status = w.shutdown();
         thread.shutdownNow();
-        if (status.isPresent()) {
-            // A JVM stopped by a signal exits with 128 + that signal whatever its code returns; only halt() can pass
-            // the child's status on, as a supervisor must.
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(status.get());
-        }
+        return status;
     }
 }

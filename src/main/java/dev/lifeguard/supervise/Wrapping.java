@@ -115,13 +115,14 @@ final class Wrapping {
         }
         ChildProcess c;
         try {
-            c = ChildProcess.launch(launcher, command, clock.instant(), oom.read().orElse(-1), stdout, stderr);
+            c = ChildProcess.launch(launcher, command, clock.instant(), oom.snapshot(), stdout, stderr);
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("Cannot start %s: %s", Redaction.commandLine(launcher) + " " + Redaction.commandLine(command), e);
+            LOG.errorf("Cannot start %s: %s; Lifeguard exits with 127", Redaction.commandLine(launcher) + " " + Redaction.commandLine(command), e);
+            // Lifeguard's status is this failure's, not that of a child that ended before it.
+            endedForGood.complete(127);
             Quarkus.asyncExit(127);
             return;
         }
-        c.oomBelowAtStart = oom.below();
         loop.started();
         child = c;
         hangs.reset();
@@ -137,17 +138,16 @@ final class Wrapping {
             return;
         }
         Instant at = clock.instant();
-        long oomNow = oom.read().orElse(-1);
-        long oomBelow = oom.roseBelowSince(c.oomBelowAtStart);
+        OomKills oomKills = oom.since(c.oomAtStart());
         if (!loop.shuttingDown()) {
             // Not ready first: the output can wait a moment, traffic cannot.
-            ChildExit first = c.exit(at, oomNow, oomBelow, false);
+            ChildExit first = c.exit(at, oomKills, false);
             upstream.fail(SupervisionEvent.of(first.cause(), first.describe(), at));
         }
         // What it left running holds its output open and would keep the port: end it before anything else.
         List<String> leftovers = c.endLeftovers(spec.grace());
         c.drainOutput();
-        ChildExit exit = c.exit(at, oomNow, oomBelow, true);
+        ChildExit exit = c.exit(at, oomKills, true);
         lastExit = exit;
         RestartLoop.Next next = loop.exited(exit, c.answered);
         if (next.kind() == RestartLoop.Next.Kind.END && loop.shuttingDown()) {
@@ -166,13 +166,14 @@ final class Wrapping {
                         + exit.status() : "restart policy " + spec.policy().name().toLowerCase().replace('_', '-') + ": not restarting";
                 restarts.record(new Restart(exit.at(), exit.pid(), cause, exit.describe() + "; " + why, neverRan
                         ? "Fix the command after -- (its last lines are in the output): install the program or correct its name or path."
-                        : cause.advice(), evidence, output, -1));
+                        : exit.advice(), evidence, output, -1));
                 endedForGood.complete(exit.status());
                 Quarkus.asyncExit(exit.status());
             }
             case CRASH_LOOP -> {
                 boolean leave = spec.whenBudgetSpent() == BudgetSpent.EXIT;
-                String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget: "
+                String why = exit.describe() + "; " + spec.maxRestarts() + " restart(s) in " + Durations.exact(spec.window()) + " spent the budget ("
+                        + restarts.causesSince(exit.at().minus(spec.window()), cause) + "): "
                         + (leave ? "lifeguard.restart.when-budget-spent=exit: Lifeguard exits with status " + exit.status()
                                 : "not restarting until an operator's restart");
                 restarts.record(new Restart(exit.at(), exit.pid(), Cause.CRASH_LOOP, why, crashLoopAdvice, evidence, output, -1));
@@ -183,7 +184,7 @@ final class Wrapping {
                 }
             }
             case RESTART -> {
-                restarts.record(new Restart(exit.at(), exit.pid(), cause, exit.describe(), cause.advice(), evidence, output, next.delay().toMillis()));
+                restarts.record(new Restart(exit.at(), exit.pid(), cause, exit.describe(), exit.advice(), evidence, output, next.delay().toMillis()));
                 pendingRestart = thread.schedule("restart", () -> {
                     if (loop.due(next.restart())) {
                         spawn();
@@ -219,7 +220,7 @@ final class Wrapping {
             ChildProcess c = child;
             if (c != null) {
                 c.onExit().get(5, TimeUnit.SECONDS);
-                endedForGood.complete(c.exit(clock.instant(), -1, 0, false).status());
+                endedForGood.complete(c.exit(clock.instant(), OomKills.UNKNOWN, false).status());
             }
         } catch (Exception e) {
             LOG.warnf("The child did not end in time: %s", e.toString());

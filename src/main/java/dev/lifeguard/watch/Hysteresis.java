@@ -53,7 +53,10 @@ final class Hysteresis {
         // rotation soon after it came back; a ready one none.
         boolean flapping = target == State.NOT_READY && (state != State.NOT_READY ? window.leftBefore() || !streak && window.windowFlapping()
                 : current.cause() == Cause.FLAPPING);
-        Cause cause = target == State.READY ? Cause.OK : flapping ? Cause.FLAPPING : result.ok() ? current.cause() : result.cause();
+        // A process restarted on an operator's word refuses until it listens: still the planned restart, for its startup grace.
+        boolean restarting = current.cause() == Cause.RESTART_REQUESTED && result.cause() == Cause.CONNECTION_REFUSED
+                && result.at().isBefore(current.since().plus(spec.startupGrace()));
+        Cause cause = target == State.READY ? Cause.OK : flapping ? Cause.FLAPPING : result.ok() || restarting ? current.cause() : result.cause();
         String account = target == State.READY ? null : window.account() != null ? window.account() : current.flapping();
         Instant since = target == state ? current.since() : result.at();
         return new Verdict(spec, target, cause, since, failures, successes, current.probes() + 1, result, null, needed, account);

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.oneOf;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.time.Clock;
@@ -134,6 +135,32 @@ class ProbeTest {
     void namesADnsFailure() {
         ProbeResult r = probe(http("http://upstream.lifeguard.invalid:8080/"), Mode.OK);
         assertThat(r.cause(), is(Cause.DNS_FAILURE));
+    }
+
+    @Test
+    void aNameThatResolvesWhereNothingListensIsARefusalThatSaysWhereTheNameLed() {
+        int closed = Ports.closed();
+        ProbeResult r = probe(http("http://localhost:" + closed + "/"), Mode.OK);
+        assertThat(r.cause(), is(Cause.CONNECTION_REFUSED));
+        assertThat(r.detail(), containsString("(localhost resolved to 127.0.0.1)"));
+        assertThat(probe(new Target.Tcp("localhost", closed), Mode.OK).detail(), containsString("(localhost resolved to 127.0.0.1)"));
+    }
+
+    @Test
+    void namesAHostTheNetworkRejects() throws Exception {
+        // A route of type unreachable (a documentation address, never used): the kernel answers EHOSTUNREACH, no packet leaves.
+        String address = "198.51.100.7";
+        Process add = new ProcessBuilder("ip", "route", "add", "unreachable", address + "/32").redirectErrorStream(true).start();
+        String said = new String(add.getInputStream().readAllBytes());
+        assumeTrue(add.waitFor() == 0, "cannot add a route here (needs root with CAP_NET_ADMIN): " + said);
+        try {
+            ProbeResult http = probe(http("http://" + address + ":8080/"), Mode.OK);
+            assertThat(http.detail(), http.cause(), is(Cause.HOST_UNREACHABLE));
+            ProbeResult tcp = probe(new Target.Tcp(address, 8080), Mode.OK);
+            assertThat(tcp.detail(), tcp.cause(), is(Cause.HOST_UNREACHABLE));
+        } finally {
+            new ProcessBuilder("ip", "route", "del", "unreachable", address + "/32").inheritIO().start().waitFor();
+        }
     }
 
     @Test

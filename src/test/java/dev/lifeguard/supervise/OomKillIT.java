@@ -2,6 +2,7 @@ package dev.lifeguard.supervise;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -49,7 +50,9 @@ class OomKillIT {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
                     () -> assertThat(WrappedAgent.status(port).getList("supervisor.restarts.cause"), hasItem("oom_killed")));
             JsonPath status = WrappedAgent.status(port);
-            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("the kernel's OOM killer took it"));
+            assertThat(status.getString("supervisor.restarts[0].explanation"), allOf(containsString("the kernel's OOM killer took it"),
+                    containsString("at its memory limit of 600 MiB (peak "), containsString(cgroup.getFileName() + "")));
+            assertThat(status.getString("supervisor.restarts[0].advice"), containsString("(now 600 MiB)"));
         } finally {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -71,7 +74,9 @@ class OomKillIT {
         try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(Ports.closed(), "lifeguard.restart.backoff", "30s"), inCgroup)) {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
                     () -> assertThat(agent.status().getList("supervisor.restarts.cause"), hasItem("oom_killed")));
-            assertThat(agent.status().getString("supervisor.restarts[0].explanation"), containsString("the kernel's OOM killer took it"));
+            // The limit that was hit is the child's own cgroup's, not Lifeguard's.
+            assertThat(agent.status().getString("supervisor.restarts[0].explanation"), allOf(containsString("the kernel's OOM killer took it"),
+                    containsString("at its memory limit of 400 MiB (peak "), containsString(cgroup.getFileName() + "")));
         } finally {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
                 Files.delete(cgroup);

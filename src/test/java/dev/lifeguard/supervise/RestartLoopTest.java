@@ -30,7 +30,7 @@ class RestartLoopTest {
     }
 
     private static ChildExit exit(int status, int second, Cause stoppedFor) {
-        return new ChildExit(42, status, T0.plusSeconds(second), Duration.ofSeconds(1), -1, stoppedFor, stoppedFor == null ? null : "why",
+        return new ChildExit(42, status, T0.plusSeconds(second), Duration.ofSeconds(1), OomKills.UNKNOWN, false, stoppedFor, stoppedFor == null ? null : "why",
                 List.of(), List.of());
     }
 

@@ -59,6 +59,19 @@ class SlowIT {
     }
 
     @Test
+    void aSlowAnswerFromBeforeTheServiceAnsweredAgainExplainsNothingLater() throws Exception {
+        int port = Ports.closed();
+        // Its answers take 600 ms for 1.5 s: the probes time out, and a side probe gets a slow answer.
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.restart.hang-after", "60s"),
+                WrappedAgent.testUpstream(port, "--slow-start=600"))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            http10(port, "/slow?ms=1500");
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("upstream.cause").equals("slow"));
+            assertThat(agent.status().getString("upstream.explanation"), containsString("got HTTP 200 after 1.5"));
+        }
+    }
+
+    @Test
     void aServiceWithHalfItsWorkersStuckIsJudgedPartlyHungAndRestarted() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port), WrappedAgent.testUpstream(port))) {

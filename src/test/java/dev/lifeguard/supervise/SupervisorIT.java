@@ -130,7 +130,8 @@ class SupervisorIT {
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getList("supervisor.restarts.cause"),
                     hasItem("restart_requested")));
             awaitReady(agent);
-            assertEquals(1, new JsonPath(agent.http().get("/lifeguard/incidents").asString()).getList("").size());
+            String after = agent.http().get("/lifeguard/incidents").asString();
+            assertEquals(1, new JsonPath(after).getList("").size(), after + agent.stdout());
         }
     }
 
@@ -215,6 +216,8 @@ class SupervisorIT {
             agent.http().baseUri("http://127.0.0.1").port(upstreamPort(agent)).get("/deadlock").then().statusCode(200);
             JsonPath status = awaitRestart(agent, "hung");
             assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is blocked (asleep without answering"));
+            // Where in the kernel it sleeps: a JVM's main thread waits on a futex.
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("waiting in: futex")));
         }
     }
 
@@ -342,6 +345,9 @@ class SupervisorIT {
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals("crash_loop", agent.status().getString("supervisor.state")));
             JsonPath status = agent.status();
             assertThat(status.getList("supervisor.restarts.cause"), equalTo(List.of("crashed", "crashed", "crash_loop")));
+            // What the restarts have in common, and that each died before it ever answered.
+            assertThat(status.getString("supervisor.restarts[2].explanation"), allOf(containsString("spent the budget (all 3 were crashed)"),
+                    containsString("exited with status 5 after running"), containsString("before it ever answered")));
             assertEquals(2, status.getInt("supervisor.restartsInWindow"));
             assertEquals(2, status.getInt("supervisor.maxRestarts"));
             assertThat(status.getString("upstream.cause"), equalTo("crash_loop"));

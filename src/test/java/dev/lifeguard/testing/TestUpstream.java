@@ -26,6 +26,8 @@ public final class TestUpstream {
     private static final Object RIGHT = new Object();
     private static volatile boolean busy;
     private static volatile long slowMillis;
+    private static volatile long slowStartMillis;
+    private static final long STARTED = System.nanoTime();
     private static volatile int healthStatus = 200;
     private static volatile boolean halfHung;
     private static final java.util.concurrent.atomic.AtomicLong HEALTH_CALLS = new java.util.concurrent.atomic.AtomicLong();
@@ -42,6 +44,9 @@ public final class TestUpstream {
                 // When SIGTERM (or another stop) arrived, by the wall clock: a drain test orders it against what a poller saw.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("test-upstream: stopping-at-epoch-millis="
                         + System.currentTimeMillis())));
+            } else if (arg.startsWith("--slow-start=")) {
+                // Answers take this long for the first 1.5 s, as a cold service's can.
+                slowStartMillis = Long.parseLong(arg.substring(13));
             } else if (arg.equals("--hog")) {
                 hog();
             } else if (arg.startsWith("--exit=")) {
@@ -89,6 +94,25 @@ public final class TestUpstream {
             busy = true;
             respond(exchange, 200, "busy");
         });
+        server.createContext("/burn", exchange -> {
+            // Threads that spin for good, while the health page still answers: CPU load without a hang.
+            int threads = Integer.parseInt(query(exchange.getRequestURI(), "threads", "1"));
+            for (int i = 0; i < threads; i++) {
+                Thread t = new Thread(() -> {
+                    while (true) {
+                        Thread.onSpinWait();
+                    }
+                }, "burn-" + i);
+                t.setDaemon(true);
+                t.start();
+            }
+            respond(exchange, 200, "burning");
+        });
+        server.createContext("/leak-fds", exchange -> respond(exchange, 200, "open files: " + leakFiles()));
+        server.createContext("/fill-memory", exchange -> {
+            double share = Double.parseDouble(query(exchange.getRequestURI(), "share", "0.93"));
+            respond(exchange, 200, "memory: " + fillMemory(share));
+        });
         server.createContext("/flood", exchange -> {
             int lines = Integer.parseInt(query(exchange.getRequestURI(), "lines", "1000"));
             flood(lines);
@@ -119,9 +143,10 @@ public final class TestUpstream {
                 Thread.currentThread().interrupt();
             }
         }
-        if (slowMillis > 0) {
+        long cold = System.nanoTime() - STARTED < 1_500_000_000L ? slowStartMillis : 0;
+        if (slowMillis > 0 || cold > 0) {
             try {
-                Thread.sleep(slowMillis);
+                Thread.sleep(Math.max(slowMillis, cold));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -180,6 +205,47 @@ public final class TestUpstream {
         }
         stream.print(sb);
         stream.flush();
+    }
+
+    private static final java.util.List<Object> KEPT = new java.util.ArrayList<>();
+
+    /** Opens files until 93 % of the soft limit on open files is in use; returns how many are open. */
+    private static synchronized int leakFiles() throws IOException {
+        long limit = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
+                .map(l -> Long.parseLong(l.substring("Max open files".length()).strip().split("\\s+")[0])).findFirst().orElseThrow();
+        int open;
+        while ((open = openFiles()) < 0.93 * limit) {
+            KEPT.add(new java.io.FileInputStream("/dev/null"));
+        }
+        return open;
+    }
+
+    private static int openFiles() throws IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    /**
+     * Takes memory 4 MiB at a time, touching every page, until the memory cgroup's working set (usage less the
+     * inactive page cache, cgroup v1) is {@code share} of its limit; returns the usage.
+     */
+    private static synchronized String fillMemory(double share) throws IOException {
+        String path = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/cgroup")).stream()
+                .map(l -> l.split(":", 3)).filter(f -> java.util.List.of(f[1].split(",")).contains("memory")).map(f -> f[2]).findFirst().orElseThrow();
+        java.nio.file.Path dir = java.nio.file.Path.of("/sys/fs/cgroup/memory" + path);
+        long limit = Long.parseLong(java.nio.file.Files.readString(dir.resolve("memory.limit_in_bytes")).strip());
+        while (true) {
+            long usage = Long.parseLong(java.nio.file.Files.readString(dir.resolve("memory.usage_in_bytes")).strip());
+            long inactive = java.nio.file.Files.readAllLines(dir.resolve("memory.stat")).stream().filter(l -> l.startsWith("total_inactive_file "))
+                    .map(l -> Long.parseLong(l.substring(20).strip())).findFirst().orElse(0L);
+            if (usage - inactive >= share * limit) {
+                return ((usage - inactive) >> 20) + " of " + (limit >> 20) + " MiB";
+            }
+            byte[] block = new byte[4 * 1024 * 1024];
+            java.util.Arrays.fill(block, (byte) 1);
+            KEPT.add(block);
+        }
     }
 
     private static String query(URI uri, String name, String fallback) {

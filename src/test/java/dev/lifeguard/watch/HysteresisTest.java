@@ -98,4 +98,15 @@ class HysteresisTest {
         assertEquals(State.STARTING, run(spec, List.of(fail(1, Cause.DNS_FAILURE))).state());
         assertEquals(State.NOT_READY, run(spec, List.of(fail(1, Cause.DNS_FAILURE), fail(2, Cause.DNS_FAILURE))).state());
     }
+
+    @Test
+    void aProcessRestartedOnAnOperatorsWordIsStillRestartingWhileItDoesNotListenYetForItsStartupGrace() {
+        CheckSpec spec = spec(1, 1, Duration.ofSeconds(10));
+        Verdict restarting = Hysteresis.failNow(run(spec, List.of(ok(1))), null, SupervisionEvent.of(Cause.RESTART_REQUESTED, "asked", T0.plusSeconds(2)));
+        Verdict refused = Hysteresis.next(restarting, fail(3, Cause.CONNECTION_REFUSED), T0);
+        assertEquals(Cause.RESTART_REQUESTED, refused.cause(), "a planned restart, no new failure");
+        assertEquals(Cause.CONNECTION_REFUSED, refused.last().cause());
+        assertEquals(Cause.CONNECTION_REFUSED, Hysteresis.next(refused, fail(13, Cause.CONNECTION_REFUSED), T0).cause(), "after its startup grace");
+        assertEquals(Cause.BAD_STATUS, Hysteresis.next(restarting, fail(3, Cause.BAD_STATUS), T0).cause(), "it answers, wrongly");
+    }
 }

@@ -1,4 +1,4 @@
-package dev.lifeguard.supervise;
+package dev.lifeguard.diagnose;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +24,16 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             return Optional.of(stat.charAt(stat.lastIndexOf(')') + 2));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The kernel function a sleeping process waits in ({@code /proc/<pid>/wchan}), or empty when the kernel does not say. */
+    public static Optional<String> wchan(long pid) {
+        try {
+            String wchan = Files.readString(Path.of("/proc", Long.toString(pid), "wchan")).strip();
+            return wchan.isEmpty() || wchan.equals("0") ? Optional.empty() : Optional.of(wchan);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -75,7 +85,7 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         return stopped(state);
     }
 
-    static boolean stopped(char state) {
+    public static boolean stopped(char state) {
         return state == 'T' || state == 't';
     }
 
@@ -84,7 +94,7 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         return stateName(state);
     }
 
-    static String stateName(char state) {
+    public static String stateName(char state) {
         return switch (state) {
             case 'R' -> "running (R)";
             case 'S' -> "sleeping (S)";

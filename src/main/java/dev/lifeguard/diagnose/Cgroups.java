@@ -1,0 +1,82 @@
+package dev.lifeguard.diagnose;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Where a process's cgroup of one controller is, on cgroup v2 (one unified tree) or v1 (a tree per controller), and
+ * the one-number and key-value files in it. Stateless.
+ */
+final class Cgroups {
+
+    /** v1 writes "no limit" as a huge number (the largest page-aligned long). */
+    private static final long UNLIMITED_V1 = 1L << 62;
+
+    /** A cgroup directory and whether it is in the unified (v2) tree. */
+    record Dir(Path path, boolean v2) {
+
+        OptionalLong number(String file) {
+            try {
+                String text = Files.readString(path.resolve(file)).strip();
+                if (text.equals("max")) {
+                    return OptionalLong.empty();
+                }
+                long n = Long.parseLong(text);
+                return n >= UNLIMITED_V1 ? OptionalLong.empty() : OptionalLong.of(n);
+            } catch (IOException | RuntimeException e) {
+                return OptionalLong.empty();
+            }
+        }
+
+        /** A value from a key-value file such as {@code cpu.stat} or {@code memory.stat}. */
+        OptionalLong keyed(String file, String key) {
+            try {
+                for (String line : Files.readAllLines(path.resolve(file))) {
+                    if (line.startsWith(key + " ")) {
+                        return OptionalLong.of(Long.parseLong(line.substring(key.length() + 1).strip()));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // gone, or not readable here
+            }
+            return OptionalLong.empty();
+        }
+    }
+
+    private Cgroups() {
+    }
+
+    /** The cgroup of {@code controller} ({@code cpu}, {@code memory}) that process {@code pid} runs in; 0 means Lifeguard itself. */
+    static Optional<Dir> of(long pid, String controller) {
+        return of(Path.of("/proc", pid == 0 ? "self" : Long.toString(pid), "cgroup"), Path.of("/sys/fs/cgroup"), controller);
+    }
+
+    static Optional<Dir> of(Path procCgroup, Path root, String controller) {
+        try {
+            Optional<Dir> unified = Optional.empty();
+            for (String line : Files.readAllLines(procCgroup)) {
+                String[] f = line.split(":", 3);
+                if (f.length < 3) {
+                    continue;
+                }
+                String path = f[2].startsWith("/") ? f[2].substring(1) : f[2];
+                List<String> controllers = List.of(f[1].split(","));
+                if (controllers.contains(controller)) {
+                    // v1 mounts a controller's tree under its own name, or under the joined names (cpu,cpuacct).
+                    Path mount = Files.isDirectory(root.resolve(f[1])) ? root.resolve(f[1]) : root.resolve(controller);
+                    return Optional.of(new Dir(mount.resolve(path), false));
+                }
+                if (f[0].equals("0") && f[1].isEmpty()) {
+                    unified = Optional.of(new Dir(root.resolve(path), true));
+                }
+            }
+            return unified.filter(d -> Files.isDirectory(d.path()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
