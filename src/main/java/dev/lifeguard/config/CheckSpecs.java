@@ -2,6 +2,8 @@ package dev.lifeguard.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +41,7 @@ public final class CheckSpecs {
             DependencyConfig dep = e.getValue();
             if (dep.url().isEmpty() && dep.exec().isEmpty()) {
                 throw new InvalidConfigException(prefix + "url", "the check has neither a url nor an exec command",
-                        "set " + prefix + "url=tcp://host:port (or http://...), or " + prefix + "exec=command,arg");
+                        "set " + prefix + "url=tcp://host:port (or http://..., grpc://host:port), or " + prefix + "exec=command,arg");
             }
             specs.add(spec(name, prefix, dep.url(), dep, ConfigValues.bool(prefix + "affects-readiness", dep.affectsReadiness())));
         }
@@ -98,7 +100,7 @@ public final class CheckSpecs {
     private static Target url(String prefix, String text, ProbeConfig c) {
         String key = prefix + "url";
         String shown = Redaction.url(text);
-        String example = "write e.g. http://127.0.0.1:8080/health, https://127.0.0.1:8443/ or tcp://127.0.0.1:5432";
+        String example = "write e.g. http://127.0.0.1:8080/health, https://127.0.0.1:8443/, grpc://127.0.0.1:9000 or tcp://127.0.0.1:5432";
         URI uri;
         try {
             uri = new URI(text.strip());
@@ -106,9 +108,9 @@ public final class CheckSpecs {
             throw new InvalidConfigException(key, "'" + shown + "' is not a valid URL (" + e.getReason() + ")", example);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (!List.of("http", "https", "tcp").contains(scheme)) {
+        if (!List.of("http", "https", "grpc", "grpcs", "tcp").contains(scheme)) {
             throw new InvalidConfigException(key, scheme.isEmpty() ? "'" + shown + "' has no scheme" : "unknown scheme '" + scheme + "'",
-                    "use http, https or tcp; " + example);
+                    "use http, https, grpc, grpcs or tcp; " + example);
         }
         portInRange(key, uri, shown, scheme);
         if (uri.getHost() == null) {
@@ -120,19 +122,45 @@ public final class CheckSpecs {
             }
             return new Target.Tcp(uri.getHost(), uri.getPort());
         }
-        StatusRanges status;
-        try {
-            status = StatusRanges.parse(c.expectStatus());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(prefix + "expect-status", e.getMessage(), "write codes and ranges, e.g. 200-399 or 200,204");
-        }
         Optional<String> caFile = c.tls().caFile();
         if (caFile.isPresent() && !Files.isReadable(Path.of(caFile.get()))) {
             throw new InvalidConfigException(prefix + "tls.ca-file", "cannot read '" + caFile.get() + "'",
                     "point it at a readable PEM file of CA certificates");
         }
         boolean skipVerify = ConfigValues.bool(prefix + "tls.skip-verify", c.tls().skipVerify());
+        if (scheme.startsWith("grpc")) {
+            return grpc(key, uri, shown, scheme, caFile, skipVerify);
+        }
+        StatusRanges status;
+        try {
+            status = StatusRanges.parse(c.expectStatus());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(prefix + "expect-status", e.getMessage(), "write codes and ranges, e.g. 200-399 or 200,204");
+        }
         return new Target.Http(uri, c.hostHeader(), status, c.expectBody().filter(s -> !s.isEmpty()), caFile, skipVerify);
+    }
+
+    /**
+     * {@code grpc://host:port} or {@code grpcs://host:port}, with {@code ?service=name} to ask about one service (as
+     * Kubernetes' grpc probe's {@code service} field): no path, since a gRPC path names a method, and no other query.
+     */
+    private static Target grpc(String key, URI uri, String shown, String scheme, Optional<String> caFile, boolean skipVerify) {
+        String example = scheme + "://127.0.0.1:9000 or " + scheme + "://127.0.0.1:9000?service=my.package.MyService";
+        if (uri.getPort() == -1) {
+            throw new InvalidConfigException(key, "'" + shown + "' has no port", "write " + scheme + "://host:port, e.g. " + example);
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())) {
+            throw new InvalidConfigException(key, "'" + shown + "' has a path; a gRPC health check has none",
+                    "name the service to check with ?service=, e.g. " + example);
+        }
+        String service = "";
+        if (uri.getRawQuery() != null && !uri.getRawQuery().isEmpty()) {
+            if (!uri.getRawQuery().startsWith("service=") || uri.getRawQuery().contains("&")) {
+                throw new InvalidConfigException(key, "'" + shown + "' has a query other than ?service=", "write e.g. " + example);
+            }
+            service = URLDecoder.decode(uri.getRawQuery().substring("service=".length()), StandardCharsets.UTF_8);
+        }
+        return new Target.Grpc(uri, uri.getHost(), uri.getPort(), "grpcs".equals(scheme), service, caFile, skipVerify);
     }
 
     /** Java's URI accepts any number of digits as a port, and reads a negative or overflowing one as no host at all. */
@@ -146,8 +174,16 @@ public final class CheckSpecs {
         }
         if (port != null && !(port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535)) {
             throw new InvalidConfigException(key, "the port " + port + " in '" + shown + "' is outside 1 to 65535",
-                    "write e.g. " + ("tcp".equals(scheme) ? "tcp://127.0.0.1:5432" : scheme + "://127.0.0.1:8080/health") + ", with the port the service listens on");
+                    "write e.g. " + example(scheme) + ", with the port the service listens on");
         }
+    }
+
+    private static String example(String scheme) {
+        return switch (scheme) {
+            case "tcp" -> "tcp://127.0.0.1:5432";
+            case "grpc", "grpcs" -> scheme + "://127.0.0.1:9000";
+            default -> scheme + "://127.0.0.1:8080/health";
+        };
     }
 
     private static final Pattern AUTHORITY_PORT = Pattern.compile(":(-?\\d+)$");

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
-/** What one check probes: an HTTP(S) URL, a TCP port, or a command. Immutable. */
+/** What one check probes: an HTTP(S) URL, a gRPC server's health service, a TCP port, or a command. Immutable. */
 public sealed interface Target {
 
     /** A short form for logs and reports, e.g. {@code GET http://127.0.0.1:8080/health}, with secrets masked ({@link Redaction}). */
@@ -30,6 +30,20 @@ public sealed interface Target {
         @Override
         public String describe() {
             return "GET " + Redaction.url(uri.toString());
+        }
+    }
+
+    /**
+     * The standard gRPC health service, {@code grpc.health.v1.Health/Check}, at {@code grpc://host:port} (HTTP/2 in
+     * clear text, prior knowledge) or {@code grpcs://host:port} (TLS).
+     *
+     * @param service the service to ask about ({@code ?service=} in the URL); empty asks about the server as a whole
+     */
+    record Grpc(URI uri, String host, int port, boolean tls, String service, Optional<String> caFile, boolean skipVerify) implements Target {
+
+        @Override
+        public String describe() {
+            return "grpc.health.v1.Health/Check " + Redaction.url(uri.toString());
         }
     }
 

@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 /** The guarded service. */
 public interface UpstreamConfig extends ProbeConfig {
 
-    /** What to probe: {@code http://}, {@code https://} or {@code tcp://host:port}. */
+    /** What to probe: {@code http://}, {@code https://}, {@code grpc://host:port}, {@code grpcs://host:port} or {@code tcp://host:port}. */
     @WithDefault("http://127.0.0.1:8080/")
     String url();
 

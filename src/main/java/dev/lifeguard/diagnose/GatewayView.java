@@ -21,6 +21,8 @@ public final class GatewayView {
                 "504 Gateway Timeout, or very slow answers, once the gateway's own timeout passes";
             case BAD_STATUS -> "its own error status (e.g. 500), passed through by the gateway";
             case BODY_MISMATCH -> "answers that look fine to a gateway but lack what the check expects";
+            case NOT_SERVING -> "gRPC UNAVAILABLE (HTTP 503) where the gateway follows the health service; otherwise the server's own errors";
+            case SERVICE_UNKNOWN, GRPC_UNIMPLEMENTED -> "whatever the server answers: the health check cannot tell (no such health service to ask)";
             case CRASH_LOOP -> "502 Bad Gateway while it was up, then 503 Service Unavailable where no other server is left";
             case FLAPPING -> "502s or 504s now and then: some requests fail, most pass";
             default -> "503 Service Unavailable where no other server is in rotation";

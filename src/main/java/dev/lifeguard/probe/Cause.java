@@ -29,15 +29,24 @@ public enum Cause {
     INVALID_RESPONSE("invalid_response", "The service's answer is not valid HTTP.",
             "Check that the port is the service's HTTP port (not TLS, gRPC or a database) and that the app writes proper responses; a gateway would answer 502."),
     /** A well-formed response with a status outside the accepted range. */
-    BAD_STATUS("bad_status", "The service answered with an unexpected HTTP status.",
-            "Read the service's logs for the failing request; 5xx is the service's own error, 404 usually a wrong health path."),
+    BAD_STATUS("bad_status", "The service answered with an unexpected HTTP status (or gRPC status).",
+            "Read the service's logs for the failing request; 5xx is the service's own error, 404 usually a wrong health path; a gRPC status such as PERMISSION_DENIED means the health service needs other credentials."),
     /** The body does not contain the expected text. */
     BODY_MISMATCH("body_mismatch", "The service's response body does not contain the expected text.",
             "The service answers but reports itself unhealthy or is a different service: check its health page and the expected text."),
-    /** TLS could not be established. */
-    /** The port speaks another protocol than the probe: plain HTTP where the URL says https. */
+    /** A gRPC health check answered NOT_SERVING (or UNKNOWN, or UNAVAILABLE): the server says it cannot serve. */
+    NOT_SERVING("not_serving", "The service's gRPC health check answered that it is not serving.",
+            "The server itself reports not serving (starting, shutting down, or a dependency it checks is down): read its logs and what sets its health status."),
+    /** The gRPC health service does not know the service named in the URL (NOT_FOUND, SERVICE_UNKNOWN). */
+    SERVICE_UNKNOWN("service_unknown", "The server's gRPC health service does not know the service named in the URL.",
+            "Check the ?service= name in the URL (the full name, e.g. my.package.MyService) against the names the server registers with its health service; leave it out to check the server as a whole."),
+    /** The gRPC server has no health service (UNIMPLEMENTED). */
+    GRPC_UNIMPLEMENTED("grpc_unimplemented", "The gRPC server answers, but has no health service (grpc.health.v1.Health/Check is unimplemented).",
+            "Register the standard health service in the server (grpc-java: HealthStatusManager's getHealthService(); grpc-go: health.NewServer() with healthpb.RegisterHealthServer; Vert.x: HealthService), as Kubernetes' grpc probe and grpc-health-probe need too; or probe the port with tcp://."),
+    /** The port speaks another protocol than the probe: plain HTTP where the URL says https, HTTP/1 where it says grpc, HTTP/2 only where it says http. */
     PROTOCOL_MISMATCH("protocol_mismatch", "The service speaks another protocol on this port than the probe expects.",
-            "Make the URL's scheme match the port: http:// for a plain port, https:// for a TLS one."),
+            "Make the URL's scheme match the port: http:// for a plain HTTP port, https:// for a TLS one, grpc:// (grpcs:// with TLS) for a gRPC server."),
+    /** TLS could not be established. */
     TLS_HANDSHAKE("tls_handshake", "The TLS handshake failed.",
             "Check that the port speaks TLS (plain HTTP behind an https URL fails this way), the certificate, its CA and its host name."),
     /** The upstream's host name does not resolve. */

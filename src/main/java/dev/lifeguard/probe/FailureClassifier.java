@@ -11,6 +11,7 @@ import javax.net.ssl.SSLException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Turns the exception that ended a network probe into a {@link Cause}, by type and phase, and by message only where
@@ -50,6 +51,10 @@ final class FailureClassifier {
         if (find(failure, HttpClosedException.class) != null) {
             return Cause.CONNECTION_CLOSED;
         }
+        // An HTTP/2 stream whose connection closed: Vert.x fails it with one shared exception.
+        if (closedConnection(failure)) {
+            return Cause.CONNECTION_CLOSED;
+        }
         // An I/O error on an established connection is the peer's RST (ECONNRESET, EPIPE).
         if (phase != Phase.CONNECTING && phase != Phase.RESOLVING && find(failure, IOException.class) != null) {
             return Cause.CONNECTION_RESET;
@@ -59,6 +64,15 @@ final class FailureClassifier {
             return Cause.INVALID_RESPONSE;
         }
         return Cause.UNEXPECTED;
+    }
+
+    private static boolean closedConnection(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t == ConnectionBase.CLOSED_EXCEPTION) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "Network is unreachable" has no exception type of its own: a SocketException (not a refusal) says so in its message. */

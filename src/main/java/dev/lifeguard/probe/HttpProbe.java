@@ -40,6 +40,8 @@ final class HttpProbe implements Probe {
     private final Clock clock;
     private final Resolver resolver;
     private final HttpClient client;
+    /** For plain HTTP only: asks a port that failed the probe whether it speaks HTTP/2 only. */
+    private final NetClient sniffer;
     private final String host;
     /** For plain http:// only: a TLS client that trusts anything, to tell whether a port that hung up on HTTP speaks TLS. */
     private final NetClient tlsSniffer;
@@ -60,6 +62,7 @@ final class HttpProbe implements Probe {
                 .setVerifyHost(!target.skipVerify());
         target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
         this.client = vertx.createHttpClient(options);
+        this.sniffer = target.https() ? null : vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMillis));
         this.tlsSniffer = target.https() ? null
                 : vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("")
                         .setConnectTimeout((int) timeoutMillis));
@@ -76,7 +79,8 @@ final class HttpProbe implements Probe {
     @Override
     public void close() {
         client.close();
-        if (tlsSniffer != null) {
+        if (sniffer != null) {
+            sniffer.close();
             tlsSniffer.close();
         }
     }
@@ -87,6 +91,9 @@ final class HttpProbe implements Probe {
         private final Promise<ProbeResult> result = Promise.promise();
         private volatile Phase phase = Phase.RESOLVING;
         private volatile HttpClientRequest request;
+        private volatile SocketAddress server;
+        /** The failure found, while the port is asked whether it speaks HTTP/2 only; null otherwise. */
+        private volatile ProbeResult explaining;
         private volatile InetAddress resolved;
         private long timer;
 
@@ -107,10 +114,11 @@ final class HttpProbe implements Probe {
                 return;
             }
             phase = Phase.CONNECTING;
+            server = SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port()));
             resolved = address;
             RequestOptions options = new RequestOptions()
                     .setMethod(HttpMethod.GET)
-                    .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, target.port())))
+                    .setServer(server)
                     .setHost(host)
                     .setPort(target.port())
                     .setURI(target.pathAndQuery())
@@ -184,29 +192,43 @@ final class HttpProbe implements Probe {
         }
 
         private void timeOut() {
-            finish(phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), Resolver.resolvedTo(host, resolved), elapsed(),
-                    clock.instant()));
+            ProbeResult found = explaining;
+            finish(found != null ? found : phase.timedOut(Duration.ofMillis(timeoutMillis), host, target.port(), Resolver.resolvedTo(host, resolved),
+                    elapsed(), clock.instant()));
         }
 
         private void fail(Throwable failure) {
-            if (done()) {
+            if (done() || explaining != null) {
                 return;
             }
             Cause cause = FailureClassifier.classify(failure, phase);
             String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(host, resolved) : "";
             ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0);
-            if (cause == Cause.CONNECTION_CLOSED && tlsSniffer != null && resolved != null) {
-                // A TLS port hangs up on a plain HTTP request without a byte: one TLS handshake tells it from a service that drops requests.
-                tlsSniffer.connect(SocketAddress.inetSocketAddress(new InetSocketAddress(resolved, target.port()))).onComplete(tls -> {
-                    if (tls.succeeded()) {
-                        tls.result().close();
-                    }
-                    finish(tls.succeeded() ? ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks TLS: use https:// ("
-                            + failed.detail() + " on a plain HTTP request; a TLS handshake succeeded)", elapsed(), clock.instant(), 0) : failed);
-                });
+            boolean unanswered = cause == Cause.CONNECTION_CLOSED || cause == Cause.INVALID_RESPONSE || cause == Cause.CONNECTION_RESET;
+            if (sniffer == null || phase != Phase.AWAITING_RESPONSE || !unanswered) {
+                finish(failed);
                 return;
             }
-            finish(failed);
+            // An HTTP/2-only server (gRPC, h2c) closes on an HTTP/1 request, after sending its SETTINGS frame that no
+            // HTTP/1 decoder reads: ask the port in HTTP/2 before naming the failure.
+            explaining = failed;
+            Http2Preface.answered(sniffer, server).onComplete(h2 -> {
+                if (h2.succeeded() && h2.result()) {
+                    finish(ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks HTTP/2 only (prior knowledge, as gRPC servers do), not "
+                            + "HTTP/1: use grpc:// for a gRPC server", elapsed(), clock.instant(), 0));
+                } else if (cause == Cause.CONNECTION_CLOSED) {
+                    // A TLS port hangs up on a plain HTTP request without a byte: one TLS handshake tells it from a service that drops requests.
+                    tlsSniffer.connect(server).onComplete(tls -> {
+                        if (tls.succeeded()) {
+                            tls.result().close();
+                        }
+                        finish(tls.succeeded() ? ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks TLS: use https:// ("
+                                + failed.detail() + " on a plain HTTP request; a TLS handshake succeeded)", elapsed(), clock.instant(), 0) : failed);
+                    });
+                } else {
+                    finish(failed);
+                }
+            });
         }
 
         private void finish(ProbeResult outcome) {

@@ -21,6 +21,9 @@ public interface Probe extends AutoCloseable {
         if (target instanceof Target.Http http) {
             return new HttpProbe(http, timeout, vertx, clock);
         }
+        if (target instanceof Target.Grpc grpc) {
+            return new GrpcProbe(grpc, timeout, vertx, clock);
+        }
         if (target instanceof Target.Tcp tcp) {
             return new TcpProbe(tcp, timeout, vertx, clock);
         }

@@ -35,6 +35,7 @@ final class ProbeExplainer {
         this.crashLoopAdvice = crashLoopAdvice;
         this.port = SlowProbe.port(upstream.target());
         this.host = upstream.target() instanceof Target.Http http ? http.uri().getHost()
+                : upstream.target() instanceof Target.Grpc grpc ? grpc.host()
                 : upstream.target() instanceof Target.Tcp tcp ? tcp.host() : "";
     }
 

@@ -57,6 +57,9 @@ final class SlowProbe {
         if (target instanceof Target.Http http) {
             return OptionalInt.of(http.port());
         }
+        if (target instanceof Target.Grpc grpc) {
+            return OptionalInt.of(grpc.port());
+        }
         return target instanceof Target.Tcp tcp ? OptionalInt.of(tcp.port()) : OptionalInt.empty();
     }
 

@@ -8,8 +8,11 @@ import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +55,33 @@ class CheckSpecsTest {
     }
 
     @Test
+    void readsGrpcUrlsWithAnOptionalServiceAndTheTlsSettings() throws Exception {
+        Target.Grpc plain = (Target.Grpc) specs("lifeguard.upstream.url", "grpc://127.0.0.1:9000").get(0).target();
+        assertEquals(List.of("127.0.0.1", 9000, false, ""), List.of(plain.host(), plain.port(), plain.tls(), plain.service()));
+        Path ca = Files.createTempFile("lifeguard-ca", ".pem");
+        try {
+            Target.Grpc tls = (Target.Grpc) specs("lifeguard.checks.payments.url", "grpcs://payments.internal:443/?service=shop.v1.Payments%2Fx",
+                    "lifeguard.checks.payments.tls.ca-file", ca.toString()).get(1).target();
+            assertEquals(List.of("payments.internal", 443, true, "shop.v1.Payments/x"), List.of(tls.host(), tls.port(), tls.tls(), tls.service()));
+            assertEquals(Optional.of(ca.toString()), tls.caFile());
+        } finally {
+            Files.delete(ca);
+        }
+    }
+
+    @Test
+    void refusesGrpcUrlsWithoutAPortWithAPathOrWithAnotherQuery() {
+        assertThat(invalid("lifeguard.upstream.url", "grpc://127.0.0.1").getMessage(),
+                allOf(containsString("lifeguard.upstream.url: 'grpc://127.0.0.1' has no port"), containsString("grpc://host:port")));
+        assertThat(invalid("lifeguard.checks.api.url", "grpc://127.0.0.1:9000/shop.Cart").getMessage(),
+                allOf(containsString("lifeguard.checks.api.url"), containsString("has a path"), containsString("?service=")));
+        assertThat(invalid("lifeguard.upstream.url", "grpcs://127.0.0.1:9000?svc=x").getMessage(), containsString("a query other than ?service="));
+        assertThat(invalid("lifeguard.upstream.url", "grpc://127.0.0.1:70000").getMessage(),
+                allOf(containsString("outside 1 to 65535"), containsString("grpc://127.0.0.1:9000")));
+        assertThat(invalid("lifeguard.upstream.url", "grpc://:9000").getMessage(), containsString("has no host"));
+    }
+
+    @Test
     void parsesStatusRanges() {
         Target.Http http = (Target.Http) specs("lifeguard.upstream.expect-status", "200, 204,300-302").get(0).target();
         assertEquals(true, http.expectStatus().accepts(204));
@@ -63,7 +93,7 @@ class CheckSpecsTest {
     void rejectsAnUnknownScheme() {
         InvalidConfigException e = invalid("lifeguard.upstream.url", "ftp://127.0.0.1/");
         assertEquals("lifeguard.upstream.url", e.key());
-        assertThat(e.getMessage(), allOf(containsString("unknown scheme 'ftp'"), containsString("use http, https or tcp")));
+        assertThat(e.getMessage(), allOf(containsString("unknown scheme 'ftp'"), containsString("use http, https, grpc, grpcs or tcp")));
     }
 
     @Test

@@ -71,6 +71,12 @@ class InvalidConfigIT {
     }
 
     @Test
+    void refusesAGrpcUrlWithoutAPortNamingTheKey() throws Exception {
+        assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.checks.payments.url=grpc://127.0.0.1"),
+                "lifeguard.checks.payments.url: 'grpc://127.0.0.1' has no port", "grpc://host:port");
+    }
+
+    @Test
     void refusesADurationWithoutAUnit() throws Exception {
         assertRefusedInOneLine(start(Map.of(), "-Dlifeguard.upstream.interval=500"), "lifeguard.upstream.interval: '500' has no unit",
                 "500ms, 2s, 1m, 1h");
@@ -195,7 +201,7 @@ class InvalidConfigIT {
     @Test
     void refusesAnUnknownSchemeGivenAsAnEnvironmentVariable() throws Exception {
         assertRefused(start(Map.of("LIFEGUARD_UPSTREAM_URL", "ftp://127.0.0.1/")), "lifeguard.upstream.url: unknown scheme 'ftp'",
-                "use http, https or tcp");
+                "use http, https, grpc, grpcs or tcp");
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeguard.config.StatusRanges;
 import dev.lifeguard.config.Target;
+import dev.lifeguard.testing.SelfSigned;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,22 +26,15 @@ import io.vertx.core.net.PfxOptions;
 class HttpsProbeTest {
 
     private static Vertx vertx;
-    private static Path dir;
-    private static String certificatePath;
+    private static SelfSigned certificate;
     private static HttpServer server;
 
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        // A self-signed certificate for localhost, made by the JDK's own keytool.
-        dir = Files.createTempDirectory("lifeguard-tls");
-        String keystore = dir.resolve("server.p12").toString();
-        certificatePath = dir.resolve("ca.pem").toString();
-        keytool("-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keystore, "-storetype", "PKCS12", "-storepass", "secret");
-        keytool("-exportcert", "-rfc", "-alias", "localhost", "-keystore", keystore, "-storepass", "secret", "-file", certificatePath);
+        certificate = SelfSigned.create();
         server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-                        .setKeyCertOptions(new PfxOptions().setPath(keystore).setPassword("secret")))
+                        .setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString()).setPassword(SelfSigned.PASSWORD)))
                 .requestHandler(req -> req.response().end("ok"))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -52,23 +42,7 @@ class HttpsProbeTest {
     @AfterAll
     static void stop() {
         vertx.close();
-        try (var files = Files.list(dir)) {
-            files.forEach(f -> f.toFile().delete());
-        } catch (Exception e) {
-            // a temp dir left behind
-        }
-        dir.toFile().delete();
-    }
-
-    private static void keytool(String... args) throws Exception {
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        List<String> cmd = new ArrayList<>(List.of(java.resolveSibling("keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("keytool failed: " + out);
-        }
+        certificate.close();
     }
 
     @Test
@@ -78,7 +52,7 @@ class HttpsProbeTest {
 
     @Test
     void trustsTheConfiguredCaFile() {
-        assertThat(probe(Optional.of(certificatePath), false).cause(), is(Cause.OK));
+        assertThat(probe(Optional.of(certificate.certificate().toString()), false).cause(), is(Cause.OK));
     }
 
     @Test
