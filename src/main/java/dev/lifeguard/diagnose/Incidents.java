@@ -44,7 +44,8 @@ import io.quarkus.runtime.configuration.ConfigurationException;
  * when they are told the service is ready again, and keeps the last {@value #KEPT}. Each opening and closing is logged
  * once with the cause and the advice. With {@code lifeguard.incidents.file}, the book is read from that file at
  * start-up and written to it after every change ({@link IncidentFile}), on a thread of its own: a slow or full disk
- * must not hold this book's lock, which the watchers take as they tell load balancers of a change. Thread-safe.
+ * must not hold this book's lock, which the watchers take on the Vert.x event loop as they tell load balancers of a
+ * change. Thread-safe.
  */
 @ApplicationScoped
 public class Incidents implements WatchListener {
