@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -29,11 +31,9 @@ class IncidentFileIT {
     @TempDir
     Path dir;
 
-    private static WrappedAgent start(Path file) throws Exception {
-        int port = Ports.closed();
-        // A stopped child is left stopped (no hang verdict within the test), so an incident is still open at the stop.
-        WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.incidents.file", file.toString(),
-                "lifeguard.restart.hang-after", "60s"), WrappedAgent.testUpstream(port));
+    private static WrappedAgent start(Path file, int port) throws Exception {
+        WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.incidents.file", file.toString()),
+                WrappedAgent.testUpstream(port));
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> agent.http().get("/q/health/ready").then().statusCode(200));
         return agent;
     }
@@ -51,25 +51,30 @@ class IncidentFileIT {
     @Test
     void incidentsSurviveARestartOfLifeguardAndTheOneOpenAtTheStopSaysSo() throws Exception {
         Path file = dir.resolve("incidents.jsonl");
-        try (WrappedAgent first = start(file)) {
+        Instant stoppedAt;
+        int port = Ports.closed();
+        try (WrappedAgent first = start(file, port)) {
             WrappedAgent.signal("KILL", first.childPid());
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(incidents(first).getString("[0].cause"), equalTo("killed")));
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertEquals(false, incidents(first).getBoolean("[0].open")));
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> first.http().get("/q/health/ready").then().statusCode(200));
-            WrappedAgent.signal("STOP", first.childPid());
-            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(first.status().getString("incident.cause"), equalTo("stopped")));
+            // Its health check answers 500 from now on: an incident that stays open (no restart for it) until the stop.
+            first.http().port(port).get("/status?code=500").then().statusCode(200);
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(first.status().getString("incident.cause"), equalTo("bad_status")));
+            stoppedAt = Instant.now();
             stop(first);
             assertThat(first.stdout(), containsString("Incidents are kept in " + file + " (lifeguard.incidents.file): 0 read"));
         }
         assertEquals(2, Files.readAllLines(file).size(), "one incident a line");
 
-        try (WrappedAgent second = start(file)) {
+        try (WrappedAgent second = start(file, Ports.closed())) {
             JsonPath kept = incidents(second);
             assertEquals(List.of(2, 1), kept.getList("id"), kept.prettify());
-            assertEquals("stopped", kept.getString("[0].cause"));
+            assertEquals("bad_status", kept.getString("[0].cause"));
             assertEquals(false, kept.getBoolean("[0].open"));
             assertThat(kept.getList("[0].evidence"), hasItem(containsString("lifeguard: it was open when Lifeguard stopped")));
-            assertThat(kept.getString("[0].ended"), not(nullValue()));
+            assertThat("ended when Lifeguard stopped (its last write), not at the last change before", Instant.parse(kept.getString("[0].ended")),
+                    greaterThan(stoppedAt));
             assertEquals("killed", kept.getString("[1].cause"));
             assertEquals(1, kept.getInt("[1].restarts"));
             assertThat(kept.getList("[1].evidence"), hasItem(containsString("restart: killed: process")));
@@ -87,7 +92,7 @@ class IncidentFileIT {
     @Test
     void aFileInADirectoryThatDoesNotExistIsReportedOnceAndLifeguardRunsOnWithMemoryOnly() throws Exception {
         Path file = dir.resolve("no-such-volume").resolve("incidents.jsonl");
-        try (WrappedAgent agent = start(file)) {
+        try (WrappedAgent agent = start(file, Ports.closed())) {
             WrappedAgent.signal("KILL", agent.childPid());
             await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(incidents(agent).getString("[0].cause"), equalTo("killed")));
             String log = agent.stdout();
