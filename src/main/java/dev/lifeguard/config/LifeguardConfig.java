@@ -36,4 +36,7 @@ public interface LifeguardConfig {
 
     /** When a ready upstream is reported degraded (overloaded, before it fails). */
     DegradedConfig degraded();
+
+    /** The incident book: where it is kept across restarts of Lifeguard. */
+    IncidentsConfig incidents();
 }

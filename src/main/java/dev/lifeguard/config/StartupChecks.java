@@ -31,6 +31,7 @@ class StartupChecks {
             LoadBalancerSpec.from(lifeguard);
             GatewaySpec.from(lifeguard);
             DegradedSpec.from(lifeguard);
+            IncidentsSpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A failure, from the moment load balancers were told to send no traffic until they are told to again: what caused
  * it, in words, with the facts that show it, what to do, what users behind a gateway saw meanwhile, and the restarts
  * it took. A planned stop (a drain, a deploy, an operator's restart) is none. Immutable; a later state is a new
- * record.
+ * record. Also a line of {@code lifeguard.incidents.file}: JSON through Jackson outside any REST resource, so
+ * registered for reflection, or a native executable would write it as {@code {}}.
  *
  * @param check the check that took the service out of rotation (the upstream, or a named dependency)
  * @param cause the cause's code when it began
@@ -16,6 +19,7 @@ import java.util.List;
  * @param usersSaw what a gateway that still sent it requests answered its users
  * @param ended when it was ready again; null while open
  */
+@RegisterForReflection
 public record Incident(long id, String check, String cause, String explanation, String advice, List<String> evidence, String usersSaw,
         Instant began, Instant ended, int restarts) {
 

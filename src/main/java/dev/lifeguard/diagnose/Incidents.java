@@ -1,5 +1,6 @@
 package dev.lifeguard.diagnose;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,22 +10,42 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.lifeguard.config.DryRun;
 import dev.lifeguard.config.Durations;
+import dev.lifeguard.config.IncidentsSpec;
+import dev.lifeguard.config.InvalidConfigException;
+import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.watch.Admission;
 import dev.lifeguard.watch.WatchListener;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 
 /**
  * The incident book: opens an incident when load balancers are told to keep traffic away for a failure, closes it
  * when they are told the service is ready again, and keeps the last {@value #KEPT}. Each opening and closing is logged
- * once with the cause and the advice. Thread-safe.
+ * once with the cause and the advice. With {@code lifeguard.incidents.file}, the book is read from that file at
+ * start-up and written to it after every change ({@link IncidentFile}), on a thread of its own: a slow or full disk
+ * must not hold this book's lock, which the watchers take on the Vert.x event loop as they tell load balancers of a
+ * change. Thread-safe.
  */
 @ApplicationScoped
 public class Incidents implements WatchListener {
@@ -47,15 +68,92 @@ public class Incidents implements WatchListener {
     private long lastPid;
     private CommandFiles lastFiles;
     private List<String> changedFiles = List.of();
+    /** Where the book is kept across restarts of Lifeguard; null: memory only. */
+    private IncidentFile file;
+    /** Writes the file, one thread; null without a file. */
+    private ExecutorService writer;
+    /** The book as it stands, not yet handed to the writer thread; null when that one has it. */
+    private final AtomicReference<List<Incident>> unsaved = new AtomicReference<>();
+    private final Optional<Path> filePath;
+    private final Instance<ObjectMapper> json;
 
     @Inject
-    Incidents(Clock clock, Instance<IncidentListener> listeners) {
-        this(clock, (Iterable<IncidentListener>) listeners);
+    Incidents(Clock clock, Instance<IncidentListener> listeners, LifeguardConfig config, Instance<ObjectMapper> json) {
+        this.clock = clock;
+        this.listeners = listeners;
+        this.json = json;
+        try {
+            this.filePath = IncidentsSpec.from(config).file();
+        } catch (InvalidConfigException e) {
+            throw new ConfigurationException("Invalid configuration: " + e.getMessage());
+        }
     }
 
+    /** Memory only. */
     Incidents(Clock clock, Iterable<IncidentListener> listeners) {
         this.clock = clock;
         this.listeners = listeners;
+        this.json = null;
+        this.filePath = Optional.empty();
+    }
+
+    /** Kept in {@code file} as well, which is read now. */
+    Incidents(Clock clock, Iterable<IncidentListener> listeners, IncidentFile file) {
+        this(clock, listeners);
+        keepIn(file);
+    }
+
+    /** Reads the book kept across restarts, before any check starts (and so before any incident can open). */
+    void load(@Observes @Priority(Interceptor.Priority.APPLICATION + 200) StartupEvent event) {
+        if (filePath.isPresent() && !DryRun.active()) {
+            keepIn(new IncidentFile(filePath.get(), json.get(), LOG::warn, LOG::info));
+        }
+    }
+
+    private synchronized void keepIn(IncidentFile f) {
+        List<Incident> read = f.read();
+        read.forEach(book::addLast);
+        lastId = read.isEmpty() ? 0 : read.get(0).id();
+        // Written at once: a file that cannot be written is told now, not at the first incident; bad lines go.
+        if (f.firstWrite(read)) {
+            file = f;
+            writer = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lifeguard-incidents-file");
+                t.setDaemon(true);
+                return t;
+            });
+            LOG.infof("Incidents are kept in %s (%s): %d read%s", f.path(), IncidentsSpec.FILE_KEY, read.size(),
+                    read.isEmpty() ? "" : ", the next is number " + (lastId + 1));
+        }
+    }
+
+    /**
+     * Lifeguard is stopping: the book is written once more, so that the file's time is the time of the stop (an
+     * incident still open then is closed at it when the file is read again). Waits for the writes at most 2 s.
+     * Called by the supervisor before it halts the JVM, and at shutdown otherwise; the second call does nothing.
+     */
+    public void lifeguardStopping() {
+        ExecutorService w;
+        synchronized (this) {
+            w = writer;
+            if (w == null || w.isShutdown()) {
+                return;
+            }
+            unsaved.set(List.copyOf(book));
+            w.execute(this::writeLatest);
+            w.shutdown();
+        }
+        try {
+            if (!w.awaitTermination(2, TimeUnit.SECONDS)) {
+                LOG.warnf("%s: %s was still being written when Lifeguard stopped; its last change may be lost", IncidentsSpec.FILE_KEY, file.path());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void stopping(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 2000) ShutdownEvent event) {
+        lifeguardStopping();
     }
 
     @Override
@@ -117,6 +215,7 @@ public class Incidents implements WatchListener {
         while (book.size() > KEPT) {
             book.removeLast();
         }
+        save();
         LOG.warnf("Incident %d opened [%s] %s: %s Users behind a gateway see: %s. Advice: %s", incident.id(), incident.cause(), incident.check(),
                 incident.explanation(), incident.usersSaw(), advice);
         listeners.forEach(l -> l.opened(incident));
@@ -141,5 +240,28 @@ public class Incidents implements WatchListener {
     private void replaceOpen(Incident replacement) {
         book.removeFirst();
         book.addFirst(replacement);
+        save();
+    }
+
+    /** Hands the book as it stands to the writer thread (under the lock): a write already waiting takes it instead. */
+    private void save() {
+        if (writer == null || writer.isShutdown()) {
+            return;
+        }
+        if (unsaved.getAndSet(List.copyOf(book)) == null) {
+            try {
+                writer.execute(this::writeLatest);
+            } catch (RejectedExecutionException e) {
+                // Lifeguard is stopping: its last write has been queued.
+            }
+        }
+    }
+
+    /** On the writer thread: the latest book, once however many changes came since the last write. */
+    private void writeLatest() {
+        List<Incident> latest = unsaved.getAndSet(null);
+        if (latest != null) {
+            file.write(latest);
+        }
     }
 }

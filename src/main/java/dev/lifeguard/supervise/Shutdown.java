@@ -1,6 +1,7 @@
 package dev.lifeguard.supervise;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.lifeguard.config.InvalidConfigException;
 import dev.lifeguard.config.LifeguardConfig;
 import dev.lifeguard.config.LoadBalancerSpec;
+import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.watch.Watchers;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -32,11 +34,13 @@ class Shutdown {
     private final Supervisor supervisor;
     private final Watchers watchers;
     private final DrainGate drainGate;
+    private final Incidents incidents;
     /** The longest a drain may take, with a margin: the gate itself gives up at the drain timeout. */
     private final Duration drainBound;
 
-    Shutdown(Supervisor supervisor, Watchers watchers, DrainGate drainGate, LifeguardConfig config) {
+    Shutdown(Supervisor supervisor, Watchers watchers, DrainGate drainGate, LifeguardConfig config, Incidents incidents) {
         this.supervisor = supervisor;
+        this.incidents = incidents;
         this.watchers = watchers;
         this.drainGate = drainGate;
         try {
@@ -65,7 +69,10 @@ class Shutdown {
 
     /** Stops the child gracefully and waits for it, then lets Lifeguard exit with its status. */
     void stop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) ShutdownEvent event) {
-        supervisor.stopForShutdown().ifPresent(status -> {
+        Optional<Integer> ended = supervisor.stopForShutdown();
+        // Before halt(), which runs no shutdown observer after this one: the incident book's last write.
+        incidents.lifeguardStopping();
+        ended.ifPresent(status -> {
             // A JVM stopped by a signal exits with 128 + that signal whatever its code returns; only halt() can pass
             // the child's status on, as a supervisor must.
             System.out.flush();

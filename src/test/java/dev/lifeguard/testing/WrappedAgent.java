@@ -70,9 +70,14 @@ public final class WrappedAgent implements AutoCloseable {
 
     /** The same, with Lifeguard's HTTP port chosen by the caller (for a load balancer configured before it starts). */
     public static WrappedAgent start(int port, Map<String, String> settings, List<String> command) throws IOException {
+        return start(port, settings, command, Map.of());
+    }
+
+    /** The same, with {@code env} added to Lifeguard's environment (e.g. {@code QUARKUS_*} variables). */
+    public static WrappedAgent start(int port, Map<String, String> settings, List<String> command, Map<String, String> env) throws IOException {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
-        ProcessBuilder pb = Agent.command(props, Map.of());
+        ProcessBuilder pb = Agent.command(props, env);
         pb.redirectErrorStream(false);
         if (!command.isEmpty()) {
             pb.command().add("--");
