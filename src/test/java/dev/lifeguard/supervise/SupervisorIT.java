@@ -233,6 +233,22 @@ class SupervisorIT {
     }
 
     @Test
+    void namesAChildOutOfFileDescriptorsAndRestartsIt() throws Exception {
+        int port = Ports.closed();
+        List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "ulimit -n 128 && exec \"$@\"", "sh"));
+        command.addAll(WrappedAgent.testUpstream(port));
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.restart.thread-dump", "false"), command)) {
+            awaitReady(agent);
+            // Every descriptor taken: it can accept no connection, and its probes wait in the listen queue.
+            agent.http().baseUri("http://127.0.0.1").port(port).get("/leak-fds?share=1").then().statusCode(200);
+            JsonPath status = awaitRestart(agent, "hung");
+            assertThat(status.getString("supervisor.restarts[0].explanation"), containsString("is out of file descriptors"));
+            assertThat(status.getList("supervisor.restarts[0].evidence"), hasItem(containsString("open files: 12")));
+            awaitReady(agent);
+        }
+    }
+
+    @Test
     void namesABusyChildAsBusyOnAMachineWhoseCoresAreAllTaken() throws Exception {
         // Six threads spinning beside it on two cores: the busy child gets a small share of a core, yet wants a whole one.
         java.util.concurrent.atomic.AtomicBoolean spin = new java.util.concurrent.atomic.AtomicBoolean(true);

@@ -108,7 +108,8 @@ public final class TestUpstream {
             }
             respond(exchange, 200, "burning");
         });
-        server.createContext("/leak-fds", exchange -> respond(exchange, 200, "open files: " + leakFiles()));
+        server.createContext("/leak-fds", exchange -> respond(exchange, 200, "open files: "
+                + leakFiles(Double.parseDouble(query(exchange.getRequestURI(), "share", "0.93")))));
         server.createContext("/fill-memory", exchange -> {
             double share = Double.parseDouble(query(exchange.getRequestURI(), "share", "0.93"));
             respond(exchange, 200, "memory: " + fillMemory(share));
@@ -207,15 +208,38 @@ public final class TestUpstream {
         stream.flush();
     }
 
-    private static final java.util.List<Object> KEPT = new java.util.ArrayList<>();
+    private static final java.util.List<Object> KEPT = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
-    /** Opens files until 93 % of the soft limit on open files is in use; returns how many are open. */
-    private static synchronized int leakFiles() throws IOException {
+    /** Opens files until {@code share} of the soft limit on open files is in use, or none is left; returns how many are open. */
+    private static synchronized int leakFiles(double share) throws IOException {
         long limit = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max open files"))
                 .map(l -> Long.parseLong(l.substring("Max open files".length()).strip().split("\\s+")[0])).findFirst().orElseThrow();
         int open;
-        while ((open = openFiles()) < 0.93 * limit) {
-            KEPT.add(new java.io.FileInputStream("/dev/null"));
+        while ((open = openFiles()) < share * limit) {
+            try {
+                KEPT.add(new java.io.FileInputStream("/dev/null"));
+            } catch (java.io.FileNotFoundException noneLeft) {
+                // EMFILE: "Too many open files"
+                break;
+            }
+        }
+        if (share >= 1) {
+            // A leak that goes on: every descriptor freed (a connection closed) is taken again.
+            Thread leak = new Thread(() -> {
+                while (true) {
+                    try {
+                        KEPT.add(new java.io.FileInputStream("/dev/null"));
+                    } catch (java.io.FileNotFoundException noneLeft) {
+                        try {
+                            Thread.sleep(1);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            }, "fd-leak");
+            leak.setDaemon(true);
+            leak.start();
         }
         return open;
     }
