@@ -39,7 +39,7 @@ public final class Settings {
     static final List<String> CHECK_KEYS = Stream.concat(PROBE_KEYS.stream(), Stream.of("affects-readiness")).toList();
 
     /** Every other key, whole. */
-    static final List<String> OTHER_KEYS = List.of("lifeguard.restart.policy", "lifeguard.restart.grace", "lifeguard.restart.hang-after",
+    static final List<String> OTHER_KEYS = List.of("lifeguard.upstream.version", "lifeguard.restart.policy", "lifeguard.restart.grace", "lifeguard.restart.hang-after",
             "lifeguard.restart.backoff", "lifeguard.restart.backoff-max", "lifeguard.restart.reset-after", "lifeguard.restart.max-restarts", "lifeguard.restart.when-budget-spent",
             "lifeguard.restart.window", "lifeguard.restart.thread-dump", "lifeguard.restart.on-slow", "lifeguard.restart.slow-timeout", "lifeguard.process.match", "lifeguard.process.pidfile",
             "lifeguard.admin.token", "lifeguard.admin.token-file", "lifeguard.admin.loopback-trusted",

@@ -18,10 +18,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param evidence the facts, oldest first, each naming where it comes from ({@code probe:}, {@code restart:})
  * @param usersSaw what a gateway that still sent it requests answered its users
  * @param ended when it was ready again; null while open
+ * @param upstreamVersion the upstream's version when it began ({@code lifeguard.upstream.version}); null when not given
  */
 @RegisterForReflection
 public record Incident(long id, String check, String cause, String explanation, String advice, List<String> evidence, String usersSaw,
-        Instant began, Instant ended, int restarts) {
+        Instant began, Instant ended, int restarts, String upstreamVersion) {
 
     public Incident {
         evidence = List.copyOf(evidence);
@@ -29,7 +30,7 @@ public record Incident(long id, String check, String cause, String explanation, 
 
     /** The same incident with other evidence, {@code moreRestarts} more restarts, and its end ({@code null}: open). */
     Incident with(List<String> newEvidence, int moreRestarts, Instant end) {
-        return new Incident(id, check, cause, explanation, advice, newEvidence, usersSaw, began, end, restarts + moreRestarts);
+        return new Incident(id, check, cause, explanation, advice, newEvidence, usersSaw, began, end, restarts + moreRestarts, upstreamVersion);
     }
 
     public boolean open() {

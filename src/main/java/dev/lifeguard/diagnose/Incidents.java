@@ -76,12 +76,15 @@ public class Incidents implements WatchListener {
     private final AtomicReference<List<Incident>> unsaved = new AtomicReference<>();
     private final Optional<Path> filePath;
     private final Instance<ObjectMapper> json;
+    /** The upstream's version as configured; null when not given. */
+    private final String version;
 
     @Inject
     Incidents(Clock clock, Instance<IncidentListener> listeners, LifeguardConfig config, Instance<ObjectMapper> json) {
         this.clock = clock;
         this.listeners = listeners;
         this.json = json;
+        this.version = config.upstream().version().map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
         try {
             this.filePath = IncidentsSpec.from(config).file();
         } catch (InvalidConfigException e) {
@@ -91,15 +94,26 @@ public class Incidents implements WatchListener {
 
     /** Memory only. */
     Incidents(Clock clock, Iterable<IncidentListener> listeners) {
+        this(clock, listeners, (String) null);
+    }
+
+    /** Memory only, for an upstream of {@code version} (null: not given). */
+    Incidents(Clock clock, Iterable<IncidentListener> listeners, String version) {
         this.clock = clock;
         this.listeners = listeners;
         this.json = null;
         this.filePath = Optional.empty();
+        this.version = version;
     }
 
     /** Kept in {@code file} as well, which is read now. */
     Incidents(Clock clock, Iterable<IncidentListener> listeners, IncidentFile file) {
-        this(clock, listeners);
+        this(clock, listeners, null, file);
+    }
+
+    /** For an upstream of {@code version} (null: not given), kept in {@code file} as well, which is read now. */
+    Incidents(Clock clock, Iterable<IncidentListener> listeners, String version, IncidentFile file) {
+        this(clock, listeners, version);
         keepIn(file);
     }
 
@@ -209,8 +223,14 @@ public class Incidents implements WatchListener {
                     + " started");
             changedFiles.forEach(f -> evidence.add("change: since the start before, " + f));
         }
+        // The incident before tells what ran then (kept across restarts of Lifeguard with lifeguard.incidents.file).
+        Incident before = book.peekFirst();
+        if (version != null && before != null && before.upstreamVersion() != null && !before.upstreamVersion().equals(version)) {
+            evidence.add("change: the upstream's version is " + version + "; at incident " + before.id() + " (" + before.began() + ") it was "
+                    + before.upstreamVersion());
+        }
         Incident incident = new Incident(++lastId, after.check(), after.code(), after.explanation(), advice, evidence, GatewayView.of(after.code()),
-                after.since(), null, 0);
+                after.since(), null, 0, version);
         book.addFirst(incident);
         while (book.size() > KEPT) {
             book.removeLast();

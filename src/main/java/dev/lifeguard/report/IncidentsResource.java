@@ -23,10 +23,11 @@ public class IncidentsResource {
     /** One incident as JSON; {@code ended} null while it is open. Immutable. */
     @RegisterForReflection
     public record IncidentView(long id, boolean open, String check, String cause, String explanation, String advice, List<String> evidence,
-            String usersSaw, String began, String ended, long durationMs, int restarts) {
+            String usersSaw, String began, String ended, long durationMs, int restarts, String upstreamVersion) {
         static IncidentView of(Incident i, Instant now) {
             return new IncidentView(i.id(), i.open(), i.check(), i.cause(), i.explanation(), i.advice(), i.evidence(), i.usersSaw(),
-                    i.began().toString(), i.ended() == null ? null : i.ended().toString(), i.duration(now).toMillis(), i.restarts());
+                    i.began().toString(), i.ended() == null ? null : i.ended().toString(), i.duration(now).toMillis(), i.restarts(),
+                    i.upstreamVersion());
         }
     }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class IncidentFileTest {
     private static Incident incident(long id, Instant ended, String explanation) {
         return new Incident(id, "upstream", "killed", explanation, "SIGKILL without OOM evidence: someone killed it.",
                 List.of("probe: upstream: process 42 was killed by SIGKILL", "restart: killed: process 42 was killed by SIGKILL (status 137)"),
-                "502 Bad Gateway", T0.plusSeconds(10 * id), ended, 1);
+                "502 Bad Gateway", T0.plusSeconds(10 * id), ended, 1, null);
     }
 
     private static Incident closed(long id) {
@@ -187,6 +188,28 @@ class IncidentFileTest {
         after.lifeguardStopping();
         assertThat(Files.readAllLines(path), hasSize(3));
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aFailureOnANewVersionSaysWhichVersionRanAtTheIncidentBefore() throws Exception {
+        Path path = dir.resolve("incidents.jsonl");
+        Clock clock = Clock.fixed(T0.plusSeconds(600), ZoneOffset.UTC);
+        Incidents before = new Incidents(clock, List.of(), "1.4.1", file(path));
+        before.admissionChanged(ready(0), down("killed", 5));
+        before.admissionChanged(down("killed", 5), ready(7));
+        before.lifeguardStopping();
+
+        // Deployed anew: Lifeguard restarts with the pod, and the upstream's version is another.
+        Incidents after = new Incidents(clock, List.of(), "1.5.0", file(path));
+        after.admissionChanged(ready(20), down("crashed", 21));
+        Incident now = after.open().orElseThrow();
+        assertEquals("1.5.0", now.upstreamVersion());
+        assertThat(now.evidence(), hasItem("change: the upstream's version is 1.5.0; at incident 1 (" + T0.plusSeconds(5) + ") it was 1.4.1"));
+        after.admissionChanged(down("crashed", 21), ready(25));
+        after.admissionChanged(ready(25), down("crashed", 30));
+        assertThat("the same version as the incident before: nothing changed", after.open().orElseThrow().evidence().toString(),
+                org.hamcrest.Matchers.not(containsString("version")));
+        after.lifeguardStopping();
     }
 
     private static Admission ready(int second) {
