@@ -39,4 +39,7 @@ public interface LifeguardConfig {
 
     /** The incident book: where it is kept across restarts of Lifeguard. */
     IncidentsConfig incidents();
+
+    /** Where Lifeguard runs in Kubernetes, and what it tells the API server. */
+    KubernetesConfig kubernetes();
 }

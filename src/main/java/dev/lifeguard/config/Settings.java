@@ -46,7 +46,8 @@ public final class Settings {
             "lifeguard.agent-check.port", "lifeguard.agent-check.admin", "lifeguard.agent-check.warmup", "lifeguard.drain.timeout", "lifeguard.drain.polls",
             "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync", "lifeguard.gateway.timeout",
             "lifeguard.gateway.warn-at", "lifeguard.gateway.keepalive", "lifeguard.degraded.weight", "lifeguard.degraded.latency-share",
-            "lifeguard.incidents.file");
+            "lifeguard.incidents.file", "lifeguard.kubernetes.pod-name", "lifeguard.kubernetes.namespace", "lifeguard.kubernetes.pod-uid",
+            "lifeguard.kubernetes.readiness-gate", "lifeguard.kubernetes.events");
 
     private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");

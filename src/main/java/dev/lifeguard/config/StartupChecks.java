@@ -32,6 +32,7 @@ class StartupChecks {
             GatewaySpec.from(lifeguard);
             DegradedSpec.from(lifeguard);
             IncidentsSpec.from(lifeguard);
+            KubernetesSpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

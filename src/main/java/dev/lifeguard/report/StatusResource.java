@@ -19,6 +19,9 @@ import dev.lifeguard.diagnose.GatewayDeadline;
 import dev.lifeguard.diagnose.Incidents;
 import dev.lifeguard.diagnose.KeepAliveCheck;
 import dev.lifeguard.diagnose.OverloadWatch;
+import dev.lifeguard.kubernetes.PodApi;
+import dev.lifeguard.kubernetes.PodEvents;
+import dev.lifeguard.kubernetes.ReadinessGate;
 import dev.lifeguard.lb.AgentCheckServer;
 import dev.lifeguard.lb.HaproxyPush;
 import dev.lifeguard.lb.LoadBalancerDrain;
@@ -51,7 +54,16 @@ public class StatusResource {
     @RegisterForReflection
     public record Status(String version, boolean ready, String access, AdmissionView admission, IncidentsResource.IncidentView incident,
             CheckView upstream, List<CheckView> checks, List<TransitionView> transitions, SupervisorView supervisor, LoadBalancersView loadBalancers,
-            GatewayView gateway, KeepAliveView keepAlive, DegradedView degraded) {
+            GatewayView gateway, KeepAliveView keepAlive, DegradedView degraded, KubernetesView kubernetes) {
+    }
+
+    /**
+     * What Lifeguard tells Kubernetes: {@code state} says on (for which pod), off and why, or what the API server
+     * refused; {@code readinessGate} the condition last set (null without one); {@code eventsPosted} the calls that
+     * posted or updated an Event. Immutable.
+     */
+    @RegisterForReflection
+    public record KubernetesView(String state, String readinessGate, int eventsPosted) {
     }
 
     /**
@@ -145,10 +157,16 @@ public class StatusResource {
     private final GatewayDeadline gateway;
     private final OverloadWatch overload;
     private final KeepAliveCheck keepAlive;
+    private final PodApi kubernetes;
+    private final ReadinessGate readinessGate;
+    private final PodEvents events;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload, KeepAliveCheck keepAlive) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload, KeepAliveCheck keepAlive, PodApi kubernetes, ReadinessGate readinessGate, PodEvents events) {
+        this.kubernetes = kubernetes;
+        this.readinessGate = readinessGate;
+        this.events = events;
         this.gateway = gateway;
         this.keepAlive = keepAlive;
         this.overload = overload;
@@ -183,6 +201,7 @@ public class StatusResource {
         IncidentsResource.IncidentView open = incidents.open().map(i -> IncidentsResource.IncidentView.of(i, clock.instant())).orElse(null);
         return new Status(version, admission.ready(), decision.code(), AdmissionView.of(admission), open, all.get(0), all.subList(1, all.size()),
                 watchers.history().stream().map(TransitionView::of).toList(), child, lb, gateway.standing().map(GatewayView::of).orElse(null),
-                keepAlive.finding().map(KeepAliveView::of).orElse(null), overload.current().map(DegradedView::of).orElse(null));
+                keepAlive.finding().map(KeepAliveView::of).orElse(null), overload.current().map(DegradedView::of).orElse(null),
+                new KubernetesView(kubernetes.state(), readinessGate.state().isEmpty() ? null : readinessGate.state(), events.posted()));
     }
 }

@@ -1,0 +1,166 @@
+package dev.lifeguard.kubernetes;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.lifeguard.testing.Ports;
+import dev.lifeguard.testing.WrappedAgent;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+/**
+ * A real Lifeguard wrapping a real child, in a pod as far as the API server knows: Fabric8's mock API server (CRUD
+ * mode, with expectations where a refusal is needed) holds the pod, seeded with the kubelet's own conditions. No
+ * cluster runs here; the code path is the one a cluster would see.
+ */
+class KubernetesIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String NAMESPACE = "shop";
+    private static final String POD = "web-7d9f-abcde";
+    private static final String GATE = "lifeguard.dev/upstream-ready";
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void startApiServer() throws Exception {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+        Pod pod = new PodBuilder().withNewMetadata().withName(POD).withNamespace(NAMESPACE).withUid("7c0ffee0-1111-2222-3333-444455556666").endMetadata()
+                .withNewSpec().addNewReadinessGate().withConditionType(GATE).endReadinessGate().addNewContainer().withName("app").withImage("app:1")
+                .endContainer().endSpec()
+                .withNewStatus()
+                .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime("2026-11-30T08:00:00Z").endCondition()
+                .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime("2026-11-30T08:00:05Z").endCondition()
+                .addNewCondition().withType("Ready").withStatus("False").withReason("ReadinessGatesNotReady")
+                        .withLastTransitionTime("2026-11-30T08:00:05Z").endCondition()
+                .endStatus().build();
+        client.pods().inNamespace(NAMESPACE).resource(pod).create();
+    }
+
+    @AfterEach
+    void stopApiServer() {
+        client.close();
+        server.destroy();
+    }
+
+    private Map<String, String> settings(int port, String... more) {
+        String[] all = new String[more.length + 10];
+        System.arraycopy(new String[] { "quarkus.kubernetes-client.api-server-url", "http://127.0.0.1:" + server.getPort(),
+                "lifeguard.kubernetes.pod-name", POD, "lifeguard.kubernetes.namespace", NAMESPACE, "lifeguard.kubernetes.pod-uid",
+                "7c0ffee0-1111-2222-3333-444455556666", "lifeguard.kubernetes.readiness-gate", GATE }, 0, all, 0, 10);
+        System.arraycopy(more, 0, all, 10, more.length);
+        return WrappedAgent.fastSettings(port, all);
+    }
+
+    private Optional<PodCondition> condition(String type) {
+        Pod pod = client.pods().inNamespace(NAMESPACE).withName(POD).get();
+        return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    private List<Event> events(String reason) {
+        return client.v1().events().inNamespace(NAMESPACE).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    @Test
+    void aCrashOfTheWrappedChildFlipsTheReadinessGateAndIsPostedAsEventsWhileTheKubeletsConditionsSurvive() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
+            assertEquals("Ready", condition(GATE).get().getReason());
+            List<String> kubelets = List.of("PodScheduled", "ContainersReady", "Ready");
+            long child = agent.childPid();
+            ProcessHandle.of(child).orElseThrow().destroyForcibly();
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("False"));
+            PodCondition down = condition(GATE).get();
+            assertEquals("Killed", down.getReason());
+            assertThat(down.getMessage(), containsString("killed by SIGKILL"));
+            // Ready again once the new child answers; the kubelet's conditions are as they were, in their places.
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
+            Pod pod = client.pods().inNamespace(NAMESPACE).withName(POD).get();
+            assertEquals(kubelets, pod.getStatus().getConditions().subList(0, 3).stream().map(PodCondition::getType).toList());
+            assertEquals("ReadinessGatesNotReady", condition("Ready").orElseThrow().getReason());
+            assertEquals("2026-11-30T08:00:00Z", condition("PodScheduled").orElseThrow().getLastTransitionTime());
+
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(1, events("UpstreamRecovered").size()));
+            List<Event> killed = events("UpstreamKilled");
+            assertEquals(1, killed.size(), "one Event per reason, repeats folded into its count");
+            Event k = killed.get(0);
+            assertEquals("Warning", k.getType());
+            assertEquals("Pod", k.getInvolvedObject().getKind());
+            assertEquals(POD, k.getInvolvedObject().getName());
+            assertEquals("7c0ffee0-1111-2222-3333-444455556666", k.getInvolvedObject().getUid());
+            assertThat(k.getMessage(), containsString("killed by SIGKILL"));
+            // The incident and the restart tell the same kill: one Event, counted twice.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(events("UpstreamKilled").get(0).getCount(), greaterThanOrEqualTo(2)));
+            assertThat(agent.status().getString("kubernetes.state"), containsString("on: pod " + NAMESPACE + "/" + POD));
+            // For k8s/README.md: the Events as kubectl describe pod would list them.
+            client.v1().events().inNamespace(NAMESPACE).list().getItems().forEach(e -> System.out.printf("  %-8s %-18s x%d  %s%n", e.getType(),
+                    e.getReason(), e.getCount(), e.getMessage()));
+        }
+    }
+
+    @Test
+    void aRefusalByRbacIsSaidOnceAndLifeguardGoesOn() throws Exception {
+        server.expect().patch().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + POD + "/status")
+                .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("pods \"" + POD + "\" is forbidden: User "
+                        + "\"system:serviceaccount:shop:default\" cannot patch resource \"pods/status\" in the namespace \"shop\"").build())
+                .always();
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.kubernetes.events", "false"), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("kubernetes.state").startsWith("forbidden"));
+            assertThat(agent.status().getString("kubernetes.state"), containsString("cannot patch resource \"pods/status\""));
+            agent.http().get("/q/health/live").then().statusCode(200);
+            agent.http().get("/q/health/ready").then().statusCode(200);
+            ProcessHandle.of(agent.childPid()).orElseThrow().destroyForcibly();
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready")
+                    && agent.status().getList("supervisor.restarts").size() == 1);
+            assertEquals(1, agent.stdout().split("the API server refused to patch", -1).length - 1, agent.stdout());
+        }
+    }
+
+    @Test
+    void withoutAClusterTheKubernetesFeaturesAreOffAndSaidSoOnce() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            assertThat(agent.status().getString("kubernetes.state"), containsString("off: lifeguard.kubernetes.pod-name"));
+            assertEquals(1, agent.stdout().split("Kubernetes features are off", -1).length - 1, agent.stdout());
+        }
+        // The pod is known, but no API server: said too, louder.
+        try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port, "lifeguard.kubernetes.pod-name", POD,
+                "lifeguard.kubernetes.namespace", NAMESPACE), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            assertThat(agent.status().getString("kubernetes.state"), containsString("off: no API server"));
+            assertThat(agent.stdout(), containsString("WARN  [dev.lifeguard.kubernetes.PodApi] (main) Kubernetes features are off: no API server"));
+        }
+    }
+}
