@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -25,7 +26,8 @@ import io.vertx.core.Vertx;
 /**
  * Drains: readiness turns {@code draining} at once (503, the agent's {@code up 0%}, HAProxy's weight 0 where pushing
  * is on), then the drain waits until every poller that polled steadily before it has polled again since, which is
- * when that load balancer has seen it, and where HAProxy's Runtime API is set, until HAProxy has no session left to
+ * when that load balancer has seen it, and every {@link DrainWitness} (Kubernetes' EndpointSlices) has seen it too,
+ * and where HAProxy's Runtime API is set, until HAProxy has no session left to
  * the server (the requests in flight have ended); at most {@code lifeguard.drain.timeout}. One drain at a time: a
  * second request joins it, and {@link #undrain} ends it once it is over. Thread-safe.
  */
@@ -42,10 +44,13 @@ public class LoadBalancerDrain implements DrainGate {
     private final Clock clock;
     private final Vertx vertx;
     private final HaproxyPush push;
+    private final Iterable<DrainWitness> witnesses;
     private final AtomicReference<CompletableFuture<DrainOutcome>> drain = new AtomicReference<>();
 
-    LoadBalancerDrain(Watchers watchers, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx, HaproxyPush push) {
+    LoadBalancerDrain(Watchers watchers, Pollers pollers, LoadBalancerSpec spec, Clock clock, Vertx vertx, HaproxyPush push,
+            Instance<DrainWitness> witnesses) {
         this.push = push;
+        this.witnesses = witnesses;
         this.watchers = watchers;
         this.pollers = pollers;
         this.spec = spec;
@@ -64,12 +69,19 @@ public class LoadBalancerDrain implements DrainGate {
         }
         Drain d = watchers.startDrain(why);
         List<Pollers.Key> waitFor = pollers.steadyBefore(d.since());
-        LOG.infof("Draining (%s): readiness answers 503 draining%s%s; waiting at most %s for %s%s", why,
+        List<DrainWitness> seeing = new ArrayList<>();
+        witnesses.forEach(w -> {
+            if (w.active()) {
+                seeing.add(w);
+            }
+        });
+        LOG.infof("Draining (%s): readiness answers 503 draining%s%s; waiting at most %s for %s%s%s", why,
                 spec.agentCheckPort().isPresent() ? ", the agent-check up 0%" : "", push.enabled() ? ", HAProxy's weight 0" : "",
                 Durations.exact(spec.drainTimeout()),
                 waitFor.isEmpty() ? "no poller: none polls steadily" : waitFor.size() + " poller(s) to observe it " + waitFor,
+                seeing.isEmpty() ? "" : ", " + String.join(", ", seeing.stream().map(w -> w.account(d.since())).toList()),
                 push.enabled() ? ", then HAProxy's sessions to end" : "");
-        new Waiting(d, waitFor, mine).start();
+        new Waiting(d, waitFor, seeing, mine).start();
         return mine;
     }
 
@@ -77,6 +89,7 @@ public class LoadBalancerDrain implements DrainGate {
     private final class Waiting {
         private final Drain drain;
         private final List<Pollers.Key> waitFor;
+        private final List<DrainWitness> seeing;
         private final CompletableFuture<DrainOutcome> done;
         private final Instant deadline;
         private final AtomicBoolean asking = new AtomicBoolean();
@@ -85,9 +98,10 @@ public class LoadBalancerDrain implements DrainGate {
         private volatile String haproxyProblem;
         private long lastAskNanos;
 
-        Waiting(Drain drain, List<Pollers.Key> waitFor, CompletableFuture<DrainOutcome> done) {
+        Waiting(Drain drain, List<Pollers.Key> waitFor, List<DrainWitness> seeing, CompletableFuture<DrainOutcome> done) {
             this.drain = drain;
             this.waitFor = waitFor;
+            this.seeing = seeing;
             this.done = done;
             this.deadline = drain.since().plus(spec.drainTimeout());
         }
@@ -99,7 +113,8 @@ public class LoadBalancerDrain implements DrainGate {
         }
 
         private void check() {
-            boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()));
+            boolean observed = waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()))
+                    && seeing.stream().allMatch(w -> w.observed(drain.since()));
             boolean late = !clock.instant().isBefore(deadline);
             boolean idle = !push.enabled() || sessions == 0 || haproxyProblem != null;
             if (late || (observed && idle)) {
@@ -130,9 +145,12 @@ public class LoadBalancerDrain implements DrainGate {
         private void finish(boolean observed, boolean idle) {
             String took = Durations.elapsed(Duration.between(drain.since(), clock.instant()));
             List<String> account = new ArrayList<>();
-            if (waitFor.isEmpty()) {
+            seeing.forEach(w -> account.add(w.account(drain.since())));
+            if (waitFor.isEmpty() && seeing.isEmpty()) {
                 account.add("no load balancer polled steadily, so there was none to wait for");
-            } else if (observed) {
+            } else if (waitFor.isEmpty()) {
+                account.add("no load balancer polled steadily");
+            } else if (waitFor.stream().allMatch(k -> pollers.polledSince(k, drain.since(), spec.drainPolls()))) {
                 account.add("observed by " + waitFor.size() + " poller(s), " + spec.drainPolls() + " poll(s) each");
             } else {
                 account.add("not observed by " + waitFor.stream().filter(k -> !pollers.polledSince(k, drain.since(), spec.drainPolls())).toList());

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -32,6 +37,7 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.restassured.path.json.JsonPath;
 
 /**
  * A real Lifeguard wrapping a real child, in a pod as far as the API server knows: Fabric8's mock API server (CRUD
@@ -125,6 +131,35 @@ class KubernetesIT {
             // For k8s/README.md: the Events as kubectl describe pod would list them.
             client.v1().events().inNamespace(NAMESPACE).list().getItems().forEach(e -> System.out.printf("  %-8s %-18s x%d  %s%n", e.getType(),
                     e.getReason(), e.getCount(), e.getMessage()));
+        }
+    }
+
+    @Test
+    void aDrainSetsTheGateFalseAndIsObservedOnceTheEndpointSlicesHaveThePodNotReady() throws Exception {
+        EndpointSlice slice = new EndpointSliceBuilder().withNewMetadata().withName("example-app-x7k2p").withNamespace(NAMESPACE)
+                .addToLabels("kubernetes.io/service-name", "example-app").endMetadata().withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.1.2.3").withNewConditions().withReady(true).endConditions()
+                        .withNewTargetRef().withKind("Pod").withName(POD).withNamespace(NAMESPACE).withUid("7c0ffee0-1111-2222-3333-444455556666")
+                        .endTargetRef().endEndpoint()
+                .addNewEndpoint().withAddresses("10.1.2.4").withNewConditions().withReady(true).endConditions()
+                        .withNewTargetRef().withKind("Pod").withName("web-7d9f-other").withNamespace(NAMESPACE).endTargetRef().endEndpoint()
+                .build();
+        client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).resource(slice).create();
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.drain.timeout", "20s"), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
+            CompletableFuture<String> drained = CompletableFuture.supplyAsync(() -> agent.http().post("/lifeguard/admin/drain").asString());
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getReason().equals("Draining"));
+            assertEquals("False", condition(GATE).get().getStatus());
+            // The drain waits for Services to drop the pod: the EndpointSlice controller's part, played here.
+            assertThat(drained.isDone(), is(false));
+            EndpointSlice seen = client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).withName("example-app-x7k2p").get();
+            seen.getEndpoints().get(0).getConditions().setReady(false);
+            client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).resource(seen).update();
+            JsonPath outcome = new JsonPath(drained.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(true, outcome.getBoolean("observed"), outcome.prettify());
+            assertThat(outcome.getString("account"), containsString("not ready in its 1 EndpointSlice(s)"));
+            assertThat(events("Draining").get(0).getMessage(), containsString("/lifeguard/admin/drain"));
         }
     }
 
