@@ -195,6 +195,11 @@ public class Incidents implements WatchListener {
         });
     }
 
+    /** A fact from elsewhere (e.g. {@code kubelet: ...}) while the service is out of rotation: it joins the open incident. */
+    public synchronized void noted(String fact) {
+        open().ifPresent(i -> replaceOpen(with(i, fact, 0)));
+    }
+
     /** A new process of the upstream started; a failure soon after says so, with what changed in the files it runs. */
     public synchronized void processStarted(long pid, Instant at, CommandFiles files) {
         changedFiles = lastFiles == null ? List.of() : files.changedSince(lastFiles);

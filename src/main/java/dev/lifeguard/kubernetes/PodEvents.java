@@ -100,7 +100,7 @@ public class PodEvents implements IncidentListener, SupervisorListener, WatchLis
         }
     }
 
-    private void post(String type, String reason, String message) {
+    void post(String type, String reason, String message) {
         if (!api.on() || !api.spec().events()) {
             return;
         }

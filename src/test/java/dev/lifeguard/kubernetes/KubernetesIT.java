@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lifeguard.testing.Ports;
 import dev.lifeguard.testing.WrappedAgent;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -160,6 +162,36 @@ class KubernetesIT {
             assertEquals(true, outcome.getBoolean("observed"), outcome.prettify());
             assertThat(outcome.getString("account"), containsString("not ready in its 1 EndpointSlice(s)"));
             assertThat(events("Draining").get(0).getMessage(), containsString("/lifeguard/admin/drain"));
+        }
+    }
+
+    @Test
+    void theKubeletsWordOnAnOomKillJoinsTheIncidentAndThePodsDeletionStartsTheDrain() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(settings(port), WrappedAgent.testUpstream(port))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
+            agent.http().baseUri("http://127.0.0.1").port(port).get("/status?code=500");
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("incident.cause").equals("bad_status"));
+            // The kubelet reports that a container of the pod was OOM-killed, which no cgroup Lifeguard sees may show.
+            Pod pod = client.pods().inNamespace(NAMESPACE).withName(POD).get();
+            pod.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder().withName("app").withRestartCount(1).withReady(false)
+                    .withNewLastState().withNewTerminated().withReason("OOMKilled").withExitCode(137).withFinishedAt("2026-11-30T09:00:00Z")
+                    .endTerminated().endLastState().build()));
+            client.pods().inNamespace(NAMESPACE).resource(pod).updateStatus();
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> assertThat(agent.status().getList("incident.evidence"),
+                    hasItem("kubelet: container app ended: OOMKilled (exit code 137, finished 2026-11-30T09:00:00Z, restart 1)")));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(events("UpstreamOomKilled").get(0).getMessage(),
+                    containsString("container app was OOM-killed")));
+            // Being deleted: the drain starts at once, before any container gets its SIGTERM.
+            agent.http().baseUri("http://127.0.0.1").port(port).get("/status?code=200");
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
+            // A finalizer keeps the deleted pod in the API server with its deletionTimestamp, as a kubelet's grace period does.
+            Pod kept = client.pods().inNamespace(NAMESPACE).withName(POD).get();
+            kept.getMetadata().setFinalizers(List.of("lifeguard.dev/test-keeps-it"));
+            client.pods().inNamespace(NAMESPACE).resource(kept).update();
+            client.pods().inNamespace(NAMESPACE).withName(POD).delete();
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("draining"));
+            assertThat(agent.status().getString("admission.explanation"), containsString("the pod is being deleted"));
         }
     }
 
