@@ -6,10 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -21,7 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 
 /**
  * Confirms a drain instead of assuming it: watches the namespace's EndpointSlices (discovery.k8s.io/v1) for Lifeguard's
@@ -30,6 +27,7 @@ import io.quarkus.runtime.StartupEvent;
  * Thread-safe.
  */
 @ApplicationScoped
+@Startup
 public class EndpointWatch implements DrainWitness {
 
     private static final Logger LOG = Logger.getLogger(EndpointWatch.class);
@@ -48,11 +46,8 @@ public class EndpointWatch implements DrainWitness {
     EndpointWatch(PodApi api, Clock clock) {
         this.api = api;
         this.clock = clock;
-    }
-
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 150) StartupEvent event) {
-        if (api.on() && api.spec().readinessGate().isPresent()) {
-            api.execute(this::watch);
+        if (api.spec().readinessGate().isPresent()) {
+            api.whenOn(this::watch);
         }
     }
 

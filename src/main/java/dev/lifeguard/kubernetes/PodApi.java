@@ -3,18 +3,18 @@ package dev.lifeguard.kubernetes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.enterprise.inject.Instance;
-import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -25,13 +25,13 @@ import dev.lifeguard.config.KubernetesSpec;
 import dev.lifeguard.config.LifeguardConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.vertx.http.HttpServerStart;
 
 /**
  * Lifeguard's way to the API server about its own pod: on where the pod is known (the Downward API) and an API server
  * is there (the in-cluster service account, or {@code quarkus.kubernetes-client.api-server-url}); off otherwise, said
- * once at start-up. Every call runs on one thread of its own, so no call to the API server ever holds a probe or an
+ * once when Lifeguard's port is open. Every call runs on one thread of its own, so no call to the API server ever holds a probe or an
  * endpoint. A refusal by RBAC (403) is said once, in the log and in the status, and never stops Lifeguard. Thread-safe.
  */
 @ApplicationScoped
@@ -44,6 +44,7 @@ public class PodApi {
     private final Instance<KubernetesClient> clients;
     private final Optional<String> apiServerUrl;
     private final AtomicBoolean forbiddenSaid = new AtomicBoolean();
+    private final List<Runnable> onStart = new CopyOnWriteArrayList<>();
     private volatile KubernetesClient client;
     private volatile String state = "";
     private ScheduledExecutorService thread;
@@ -59,7 +60,17 @@ public class PodApi {
         this.apiServerUrl = apiServerUrl.filter(u -> !u.isBlank());
     }
 
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
+    /** Runs {@code task} on the Kubernetes thread once the API is on: never, when it stays off. */
+    synchronized void whenOn(Runnable task) {
+        if (on()) {
+            execute(task);
+        } else {
+            onStart.add(task);
+        }
+    }
+
+    /** Once Lifeguard's port is open: a start-up that fails says nothing of Kubernetes. */
+    synchronized void start(@ObservesAsync HttpServerStart event) {
         if (DryRun.active()) {
             return;
         }
@@ -88,6 +99,7 @@ public class PodApi {
         state = "on: pod " + pod.namespace() + "/" + pod.name();
         LOG.infof("Kubernetes: telling the API server about pod %s/%s%s%s", pod.namespace(), pod.name(),
                 spec.readinessGate().map(g -> " (readiness gate " + g + ")").orElse(""), spec.events() ? ", with Events" : "");
+        onStart.forEach(this::execute);
     }
 
     public KubernetesSpec spec() {

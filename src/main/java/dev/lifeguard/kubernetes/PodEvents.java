@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.runtime.Startup;
 
 /**
  * Posts what happens to the upstream as core/v1 Events on Lifeguard's pod, which {@code kubectl describe pod} shows:
@@ -39,6 +40,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * upstream never floods it. Thread-safe.
  */
 @ApplicationScoped
+@Startup
 public class PodEvents implements IncidentListener, SupervisorListener, WatchListener {
 
     static final int FOLD_MINUTES = 10;

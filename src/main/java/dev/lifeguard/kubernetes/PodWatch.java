@@ -6,10 +6,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
@@ -23,7 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 
 /**
  * Watches Lifeguard's own pod for what only the kubelet knows: a {@code deletionTimestamp} starts the drain at once
@@ -32,6 +29,7 @@ import io.quarkus.runtime.StartupEvent;
  * in the open incident and posted as {@code UpstreamOomKilled}. Thread-safe.
  */
 @ApplicationScoped
+@Startup
 public class PodWatch {
 
     private static final Logger LOG = Logger.getLogger(PodWatch.class);
@@ -50,12 +48,7 @@ public class PodWatch {
         this.drainGate = drainGate;
         this.incidents = incidents;
         this.events = events;
-    }
-
-    void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 150) StartupEvent event) {
-        if (api.on()) {
-            api.execute(this::watch);
-        }
+        api.whenOn(this::watch);
     }
 
     private void watch() {

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.quarkus.runtime.Startup;
 
 /**
  * Pushes readiness to the pod's readiness gate ({@code lifeguard.kubernetes.readiness-gate}): on every change of what
@@ -34,6 +35,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
  * failed patch is retried with back-off. Thread-safe.
  */
 @ApplicationScoped
+@Startup
 public class ReadinessGate implements WatchListener {
 
     private static final Logger LOG = Logger.getLogger(ReadinessGate.class);
@@ -54,6 +56,8 @@ public class ReadinessGate implements WatchListener {
         this.api = api;
         this.watchers = watchers;
         this.clock = clock;
+        // Whatever the checks said before the API was on.
+        api.whenOn(this::request);
     }
 
     @Override

@@ -227,7 +227,8 @@ class KubernetesIT {
                 "lifeguard.kubernetes.namespace", NAMESPACE), WrappedAgent.testUpstream(port))) {
             await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("admission.status").equals("ready"));
             assertThat(agent.status().getString("kubernetes.state"), containsString("off: no API server"));
-            assertThat(agent.stdout(), containsString("WARN  [dev.lifeguard.kubernetes.PodApi] (main) Kubernetes features are off: no API server"));
+            assertEquals(1, agent.stdout().lines().filter(l -> l.contains("WARN  [dev.lifeguard.kubernetes.PodApi]")
+                    && l.contains("Kubernetes features are off: no API server")).count(), agent.stdout());
         }
     }
 }
