@@ -3,8 +3,9 @@ package dev.lifeguard.supervise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
+
+import dev.lifeguard.diagnose.Cgroups;
 
 /**
  * The cgroup freezer ({@code docker pause}, a checkpoint): a frozen process shows state D and acts on no signal, not
@@ -26,30 +27,20 @@ final class Freezer {
 
     /** From a {@code /proc/<pid>/cgroup} file and the cgroup file system's mount point. */
     static Optional<Frozen> frozen(Path procCgroup, Path cgroupRoot) {
+        return Cgroups.of(procCgroup, cgroupRoot, "freezer").filter(Freezer::frozen).map(d -> new Frozen(d.path(), d.name()));
+    }
+
+    private static boolean frozen(Cgroups.Dir cgroup) {
         try {
-            for (String line : Files.readAllLines(procCgroup)) {
-                String[] f = line.split(":", 3);
-                if (f.length < 3) {
-                    continue;
-                }
-                String path = f[2].startsWith("/") ? f[2].substring(1) : f[2];
-                if (f[0].equals("0") && f[1].isEmpty()) {
-                    Path dir = cgroupRoot.resolve(path);
-                    if (Files.readAllLines(dir.resolve("cgroup.events")).contains("frozen 1")) {
-                        return Optional.of(new Frozen(dir, f[2]));
-                    }
-                } else if (List.of(f[1].split(",")).contains("freezer")) {
-                    Path dir = cgroupRoot.resolve("freezer").resolve(path);
-                    String state = Files.readString(dir.resolve("freezer.state")).strip();
-                    if (state.equals("FROZEN") || state.equals("FREEZING")) {
-                        return Optional.of(new Frozen(dir, f[2]));
-                    }
-                }
+            if (cgroup.v2()) {
+                return Files.readAllLines(cgroup.path().resolve("cgroup.events")).contains("frozen 1");
             }
+            String state = Files.readString(cgroup.path().resolve("freezer.state")).strip();
+            return state.equals("FROZEN") || state.equals("FREEZING");
         } catch (IOException | RuntimeException e) {
             // no freezer here, or not ours to read: nothing says frozen
+            return false;
         }
-        return Optional.empty();
     }
 
     /** Thaws the cgroup; false where Lifeguard may not (a container's cgroup file system is mostly read-only). */

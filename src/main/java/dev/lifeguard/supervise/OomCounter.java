@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
+import dev.lifeguard.diagnose.Cgroups;
+
 /**
  * The kernel's count of OOM kills in Lifeguard's cgroup (which the child shares), and in the cgroups below it (one the
  * child made, or was put in, for itself: on cgroup v1 a kill there is not counted in Lifeguard's): {@code
@@ -20,8 +22,6 @@ final class OomCounter {
 
     /** How deep below its own cgroup a child's is looked for. */
     private static final int BELOW_DEPTH = 3;
-    /** v1 reports "no limit" as a huge number (the largest page-aligned long). */
-    private static final long UNLIMITED_V1 = 1L << 62;
 
     private final Optional<Path> file;
     /** The memory hierarchy's mount point: cgroup paths are shown relative to it. */
@@ -42,25 +42,9 @@ final class OomCounter {
 
     /** From a {@code /proc/<pid>/cgroup} file and the cgroup file system's mount point. */
     static OomCounter detect(Path procCgroup, Path cgroupRoot) {
-        try {
-            for (String line : Files.readAllLines(procCgroup)) {
-                // "0::/path" on cgroup v2; "4:memory:/path" (or "4:memory,other:/path") on v1.
-                String[] f = line.split(":", 3);
-                if (f.length < 3) {
-                    continue;
-                }
-                String path = f[2].startsWith("/") ? f[2].substring(1) : f[2];
-                Path file = f[0].equals("0") && f[1].isEmpty() ? cgroupRoot.resolve(path).resolve("memory.events")
-                        : List.of(f[1].split(",")).contains("memory") ? cgroupRoot.resolve("memory").resolve(path).resolve("memory.oom_control")
-                        : null;
-                if (file != null && Files.isReadable(file)) {
-                    return new OomCounter(Optional.of(file), f[0].equals("0") ? cgroupRoot : cgroupRoot.resolve("memory"));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux, or no cgroup information
-        }
-        return new OomCounter(Optional.empty(), cgroupRoot);
+        Optional<Cgroups.Dir> memory = Cgroups.of(procCgroup, cgroupRoot, "memory");
+        Optional<Path> file = memory.map(d -> d.path().resolve(d.v2() ? "memory.events" : "memory.oom_control")).filter(Files::isReadable);
+        return new OomCounter(file, memory.map(Cgroups.Dir::mount).orElse(cgroupRoot));
     }
 
     private boolean v2() {
@@ -123,22 +107,10 @@ final class OomCounter {
         if (where == null) {
             return new OomKills(kills, "", OptionalLong.empty(), OptionalLong.empty());
         }
-        OptionalLong limit = v2() ? number(where.resolve("memory.max")) : number(where.resolve("memory.limit_in_bytes"));
-        if (limit.isPresent() && limit.getAsLong() >= UNLIMITED_V1) {
-            limit = OptionalLong.empty();
-        }
-        OptionalLong peak = number(where.resolve(v2() ? "memory.peak" : "memory.max_usage_in_bytes"));
-        return new OomKills(kills, "/" + mount.relativize(where), limit, peak);
-    }
-
-    /** A file that holds one number ("max" and unreadable files are none). */
-    private static OptionalLong number(Path file) {
-        try {
-            String text = Files.readString(file).strip();
-            return text.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
-        } catch (IOException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
+        Cgroups.Dir cgroup = new Cgroups.Dir(mount, "/" + mount.relativize(where), v2());
+        OptionalLong limit = cgroup.number(v2() ? "memory.max" : "memory.limit_in_bytes");
+        OptionalLong peak = cgroup.number(v2() ? "memory.peak" : "memory.max_usage_in_bytes");
+        return new OomKills(kills, cgroup.name(), limit, peak);
     }
 
     private static OptionalLong count(Path file) {
