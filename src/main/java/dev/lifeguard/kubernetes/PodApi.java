@@ -44,10 +44,11 @@ public class PodApi {
     private final Instance<KubernetesClient> clients;
     private final Optional<String> apiServerUrl;
     private final AtomicBoolean forbiddenSaid = new AtomicBoolean();
+    private final AtomicBoolean unreachableSaid = new AtomicBoolean();
     private final List<Runnable> onStart = new CopyOnWriteArrayList<>();
     private volatile KubernetesClient client;
     private volatile String state = "";
-    private ScheduledExecutorService thread;
+    private volatile ScheduledExecutorService thread;
 
     PodApi(LifeguardConfig config, Instance<KubernetesClient> clients,
             @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url") Optional<String> apiServerUrl) {
@@ -125,11 +126,18 @@ public class PodApi {
     }
 
     void execute(Runnable task) {
-        thread.execute(guarded(task));
+        ScheduledExecutorService t = thread;
+        if (t != null && !t.isShutdown()) {
+            t.execute(guarded(task));
+        }
     }
 
+    /** Later, unless Lifeguard is stopping by then. */
     void schedule(Runnable task, Duration delay) {
-        thread.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledExecutorService t = thread;
+        if (t != null && !t.isShutdown()) {
+            t.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private static Runnable guarded(Runnable task) {
@@ -151,8 +159,23 @@ public class PodApi {
             if (forbiddenSaid.compareAndSet(false, true)) {
                 LOG.warnf("Kubernetes: %s. Lifeguard goes on without it.", line);
             }
+        } else if (e.getCode() == 0) {
+            // No answer at all: no API server where the configuration says.
+            state = "unreachable: cannot " + what + ": " + e.getMessage();
+            if (unreachableSaid.compareAndSet(false, true)) {
+                LOG.warnf("Kubernetes: the API server does not answer (%s); Lifeguard goes on and tries again", e.getMessage());
+            }
         } else {
             LOG.debugf("Kubernetes: cannot %s: %s", what, e.toString());
+        }
+    }
+
+    /** A call that went through: what was said of an unreachable API server is over. */
+    void answered() {
+        if (unreachableSaid.compareAndSet(true, false)) {
+            LOG.info("Kubernetes: the API server answers again");
+            KubernetesSpec.Pod pod = pod();
+            state = "on: pod " + pod.namespace() + "/" + pod.name();
         }
     }
 

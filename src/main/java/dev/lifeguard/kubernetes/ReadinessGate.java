@@ -82,6 +82,7 @@ public class ReadinessGate implements WatchListener {
         String type = api.spec().readinessGate().orElseThrow();
         try {
             String done = patch(type, admission);
+            api.answered();
             retry = FIRST_RETRY;
             state = done;
         } catch (KubernetesClientException e) {

@@ -31,7 +31,7 @@ import io.vertx.core.Vertx;
 /** The gRPC probe against real gRPC servers (grpc-java, with its standard health service) and real wrong servers on loopback. */
 class GrpcProbeTest {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(1000);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
     private static Vertx vertx;
     private static HealthServer grpc;
     private static HealthServer bare;
