@@ -1,6 +1,7 @@
 package dev.lifeguard.kubernetes;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ public class EndpointWatch implements DrainWitness {
         this.api = api;
         this.clock = clock;
         if (api.spec().readinessGate().isPresent()) {
-            api.whenOn(this::watch);
+            api.whenOn(() -> api.watch(this::watch, Duration.ZERO));
         }
     }
 
@@ -70,13 +71,13 @@ public class EndpointWatch implements DrainWitness {
                 public void onClose(WatcherException cause) {
                     watching = false;
                     LOG.debugf("Kubernetes: the EndpointSlice watch closed (%s); watching again", cause.getMessage());
-                    api.schedule(EndpointWatch.this::watch, java.time.Duration.ofSeconds(1));
+                    api.watch(EndpointWatch.this::watch, Duration.ofSeconds(1));
                 }
             });
             watching = true;
         } catch (KubernetesClientException e) {
             api.failed("watch the namespace's EndpointSlices (discovery.k8s.io: get, list, watch)", e);
-            api.schedule(this::watch, java.time.Duration.ofSeconds(10));
+            api.watch(this::watch, Duration.ofSeconds(10));
         }
     }
 

@@ -30,7 +30,8 @@ import io.quarkus.vertx.http.HttpServerStart;
 
 /**
  * Lifeguard's way to the API server about its own pod: on where the pod is known (the Downward API) and an API server
- * is there (the in-cluster service account, or {@code quarkus.kubernetes-client.api-server-url}); off otherwise, said
+ * is there (the in-cluster service account, or Fabric8's {@code KUBERNETES_MASTER}, which unlike
+ * {@code quarkus.kubernetes-client.api-server-url} is read at run time in a native executable too); off otherwise, said
  * once when Lifeguard's port is open. Every call runs on one thread of its own, so no call to the API server ever holds a probe or an
  * endpoint. A refusal by RBAC (403) is said once, in the log and in the status, and never stops Lifeguard. Thread-safe.
  */
@@ -49,6 +50,8 @@ public class PodApi {
     private volatile KubernetesClient client;
     private volatile String state = "";
     private volatile ScheduledExecutorService thread;
+    /** Sets the watches up (a list, then a watch): a slow API server holds them, never the readiness gate's patches. */
+    private volatile ScheduledExecutorService watchThread;
 
     PodApi(LifeguardConfig config, Instance<KubernetesClient> clients,
             @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url") Optional<String> apiServerUrl) {
@@ -77,10 +80,11 @@ public class PodApi {
         }
         Optional<String> why = spec.pod().isEmpty() ? Optional.of("lifeguard.kubernetes.pod-name and lifeguard.kubernetes.namespace are not set "
                 + "(the Downward API's metadata.name and metadata.namespace, as in k8s/deployment.yaml)")
-                : apiServerUrl.isEmpty() && (System.getenv("KUBERNETES_SERVICE_HOST") == null || !Files.isReadable(TOKEN))
-                        ? Optional.of("no API server: no service-account token at " + TOKEN + " (automountServiceAccountToken: false?) "
-                                + "and no quarkus.kubernetes-client.api-server-url")
-                        : Optional.empty();
+                : apiServerUrl.isEmpty() && System.getenv("KUBERNETES_MASTER") == null && System.getProperty("kubernetes.master") == null
+                        && (System.getenv("KUBERNETES_SERVICE_HOST") == null || !Files.isReadable(TOKEN))
+                                ? Optional.of("no API server: no service-account token at " + TOKEN + " (automountServiceAccountToken: false?) "
+                                        + "and no KUBERNETES_MASTER")
+                                : Optional.empty();
         if (why.isPresent()) {
             state = "off: " + why.get();
             if (spec.readinessGate().isPresent() || spec.pod().isPresent()) {
@@ -91,11 +95,8 @@ public class PodApi {
             return;
         }
         client = clients.get();
-        thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lifeguard-kubernetes");
-            t.setDaemon(true);
-            return t;
-        });
+        thread = daemon("lifeguard-kubernetes");
+        watchThread = daemon("lifeguard-kubernetes-watch");
         KubernetesSpec.Pod pod = spec.pod().get();
         state = "on: pod " + pod.namespace() + "/" + pod.name();
         LOG.infof("Kubernetes: telling the API server about pod %s/%s%s%s", pod.namespace(), pod.name(),
@@ -123,6 +124,22 @@ public class PodApi {
     /** For the status: on (and for which pod), off and why, or what the API server refused. */
     public String state() {
         return state;
+    }
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A watch's set-up, on a thread of its own. */
+    void watch(Runnable task, Duration delay) {
+        ScheduledExecutorService t = watchThread;
+        if (t != null && !t.isShutdown()) {
+            t.schedule(guarded(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     void execute(Runnable task) {
@@ -183,6 +200,7 @@ public class PodApi {
     void stop() {
         if (thread != null) {
             thread.shutdownNow();
+            watchThread.shutdownNow();
         }
     }
 }

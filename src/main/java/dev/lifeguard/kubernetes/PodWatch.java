@@ -1,6 +1,7 @@
 package dev.lifeguard.kubernetes;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,8 +40,8 @@ public class PodWatch {
     private final Incidents incidents;
     private final PodEvents events;
     private final AtomicBoolean deleting = new AtomicBoolean();
-    /** The terminations already told, by container and finish time (the watch thread only). */
-    private final Set<String> told = new HashSet<>();
+    /** The terminations already told, by container and finish time. */
+    private final Set<String> told = Collections.synchronizedSet(new HashSet<>());
     private volatile Watch watch;
 
     PodWatch(PodApi api, DrainGate drainGate, Incidents incidents, PodEvents events) {
@@ -48,7 +49,7 @@ public class PodWatch {
         this.drainGate = drainGate;
         this.incidents = incidents;
         this.events = events;
-        api.whenOn(this::watch);
+        api.whenOn(() -> api.watch(this::watch, Duration.ZERO));
     }
 
     private void watch() {
@@ -69,14 +70,14 @@ public class PodWatch {
                 @Override
                 public void onClose(WatcherException cause) {
                     LOG.debugf("Kubernetes: the pod watch closed (%s); watching again", cause.getMessage());
-                    api.schedule(PodWatch.this::watch, Duration.ofSeconds(1));
+                    api.watch(PodWatch.this::watch, Duration.ofSeconds(1));
                 }
             });
         } catch (KubernetesClientException e) {
             api.failed("watch its pod (pods: get, watch)", e);
-            api.schedule(this::watch, Duration.ofSeconds(10));
+            api.watch(this::watch, Duration.ofSeconds(10));
         } catch (RuntimeException e) {
-            api.schedule(this::watch, Duration.ofSeconds(10));
+            api.watch(this::watch, Duration.ofSeconds(10));
             throw e;
         }
     }

@@ -81,12 +81,16 @@ class KubernetesIT {
     }
 
     private Map<String, String> settings(int port, String... more) {
-        String[] all = new String[more.length + 10];
-        System.arraycopy(new String[] { "quarkus.kubernetes-client.api-server-url", "http://127.0.0.1:" + server.getPort(),
-                "lifeguard.kubernetes.pod-name", POD, "lifeguard.kubernetes.namespace", NAMESPACE, "lifeguard.kubernetes.pod-uid",
-                "7c0ffee0-1111-2222-3333-444455556666", "lifeguard.kubernetes.readiness-gate", GATE }, 0, all, 0, 10);
-        System.arraycopy(more, 0, all, 10, more.length);
+        String[] all = new String[more.length + 8];
+        System.arraycopy(new String[] { "lifeguard.kubernetes.pod-name", POD, "lifeguard.kubernetes.namespace", NAMESPACE,
+                "lifeguard.kubernetes.pod-uid", "7c0ffee0-1111-2222-3333-444455556666", "lifeguard.kubernetes.readiness-gate", GATE }, 0, all, 0, 8);
+        System.arraycopy(more, 0, all, 8, more.length);
         return WrappedAgent.fastSettings(port, all);
+    }
+
+    /** The mock API server, as Fabric8's client finds one outside a cluster (read at run time, in a native executable too). */
+    private Map<String, String> apiServer() {
+        return Map.of("KUBERNETES_MASTER", "http://127.0.0.1:" + server.getPort());
     }
 
     private Optional<PodCondition> condition(String type) {
@@ -101,7 +105,7 @@ class KubernetesIT {
     @Test
     void aCrashOfTheWrappedChildFlipsTheReadinessGateAndIsPostedAsEventsWhileTheKubeletsConditionsSurvive() throws Exception {
         int port = Ports.closed();
-        try (WrappedAgent agent = WrappedAgent.start(settings(port), WrappedAgent.testUpstream(port))) {
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port), WrappedAgent.testUpstream(port), apiServer())) {
             await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
             assertEquals("Ready", condition(GATE).get().getReason());
             List<String> kubelets = List.of("PodScheduled", "ContainersReady", "Ready");
@@ -148,7 +152,7 @@ class KubernetesIT {
                 .build();
         client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).resource(slice).create();
         int port = Ports.closed();
-        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.drain.timeout", "20s"), WrappedAgent.testUpstream(port))) {
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port, "lifeguard.drain.timeout", "20s"), WrappedAgent.testUpstream(port), apiServer())) {
             await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
             CompletableFuture<String> drained = CompletableFuture.supplyAsync(() -> agent.http().post("/lifeguard/admin/drain").asString());
             await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getReason().equals("Draining"));
@@ -168,7 +172,7 @@ class KubernetesIT {
     @Test
     void theKubeletsWordOnAnOomKillJoinsTheIncidentAndThePodsDeletionStartsTheDrain() throws Exception {
         int port = Ports.closed();
-        try (WrappedAgent agent = WrappedAgent.start(settings(port), WrappedAgent.testUpstream(port))) {
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port), WrappedAgent.testUpstream(port), apiServer())) {
             await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
             agent.http().baseUri("http://127.0.0.1").port(port).get("/status?code=500");
             await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("incident.cause").equals("bad_status"));
@@ -202,7 +206,7 @@ class KubernetesIT {
                         + "\"system:serviceaccount:shop:default\" cannot patch resource \"pods/status\" in the namespace \"shop\"").build())
                 .always();
         int port = Ports.closed();
-        try (WrappedAgent agent = WrappedAgent.start(settings(port, "lifeguard.kubernetes.events", "false"), WrappedAgent.testUpstream(port))) {
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port, "lifeguard.kubernetes.events", "false"), WrappedAgent.testUpstream(port), apiServer())) {
             await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("kubernetes.state").startsWith("forbidden"));
             assertThat(agent.status().getString("kubernetes.state"), containsString("cannot patch resource \"pods/status\""));
             agent.http().get("/q/health/live").then().statusCode(200);
