@@ -219,6 +219,20 @@ class KubernetesIT {
     }
 
     @Test
+    void anApiServerThatDoesNotAnswerIsSaidOnceAndLifeguardGoesOn() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port), WrappedAgent.testUpstream(port),
+                Map.of("KUBERNETES_MASTER", "http://127.0.0.1:" + Ports.closed()))) {
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getString("kubernetes.state").startsWith("unreachable"));
+            agent.http().get("/q/health/ready").then().statusCode(200);
+            ProcessHandle.of(agent.childPid()).orElseThrow().destroyForcibly();
+            await().atMost(WAIT).ignoreExceptions().until(() -> agent.status().getList("supervisor.restarts").size() == 1
+                    && agent.status().getString("admission.status").equals("ready"));
+            assertEquals(1, agent.stdout().split("the API server does not answer", -1).length - 1, agent.stdout());
+        }
+    }
+
+    @Test
     void withoutAClusterTheKubernetesFeaturesAreOffAndSaidSoOnce() throws Exception {
         int port = Ports.closed();
         try (WrappedAgent agent = WrappedAgent.start(WrappedAgent.fastSettings(port), WrappedAgent.testUpstream(port))) {
