@@ -176,7 +176,7 @@ public class PodApi {
             if (forbiddenSaid.compareAndSet(false, true)) {
                 LOG.warnf("Kubernetes: %s. Lifeguard goes on without it.", line);
             }
-        } else if (e.getCode() == 0) {
+        } else if (e.getCode() <= 0) {
             // No answer at all: no API server where the configuration says.
             state = "unreachable: cannot " + what + ": " + e.getMessage();
             if (unreachableSaid.compareAndSet(false, true)) {
