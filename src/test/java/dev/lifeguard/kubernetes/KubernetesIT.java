@@ -200,6 +200,19 @@ class KubernetesIT {
     }
 
     @Test
+    void aCrashLoopIsPostedAsUpstreamCrashLoopWithWhatItsDeathsHadInCommon() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(Ports.closed(), settings(port, "lifeguard.restart.max-restarts", "1"),
+                WrappedAgent.testUpstream(port, "--exit=5"), apiServer())) {
+            await().atMost(WAIT).untilAsserted(() -> assertEquals(1, events("UpstreamCrashLoop").size()));
+            Event loop = events("UpstreamCrashLoop").get(0);
+            assertEquals("Warning", loop.getType());
+            assertThat(loop.getMessage(), containsString("spent the budget (all 2 were crashed)"));
+            assertEquals("False", condition(GATE).orElseThrow().getStatus());
+        }
+    }
+
+    @Test
     void aRefusalByRbacIsSaidOnceAndLifeguardGoesOn() throws Exception {
         server.expect().patch().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + POD + "/status")
                 .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("pods \"" + POD + "\" is forbidden: User "
