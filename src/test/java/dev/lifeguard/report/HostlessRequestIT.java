@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import dev.lifeguard.testing.Ports;
 import dev.lifeguard.testing.WrappedAgent;
 
-/** Requests anyone can send cost one answer each, never a log line: a log flood is no one's to cause. */
+/** Requests anyone can send cost one answer each, never a log line, and only the methods an endpoint serves are answered. */
 class HostlessRequestIT {
 
     private static String send(int port, String request) throws IOException {
@@ -40,6 +40,23 @@ class HostlessRequestIT {
             agent.http().get("/lifeguard/status").then().statusCode(200);
             assertThat(agent.stdout(), not(containsString("'Host' header is required")));
             assertThat(agent.stdout(), not(containsString("ERROR")));
+        }
+    }
+
+    @Test
+    void theHealthAndMetricsEndpointsAnswerGetAndHeadOnly() throws Exception {
+        int port = Ports.closed();
+        try (WrappedAgent agent = WrappedAgent.start(port, WrappedAgent.fastSettings(Ports.closed()), List.of())) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> agent.http().get("/q/health/live").statusCode() == 200);
+            for (String path : List.of("/q/health/live", "/q/health/ready", "/q/health/started", "/q/health", "/q/metrics")) {
+                for (String method : List.of("TRACE", "POST", "PUT", "DELETE", "PATCH")) {
+                    String answer = send(port, method + " " + path + " HTTP/1.1\r\nHost: lifeguard\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                    assertThat(method + " " + path, answer, startsWith("HTTP/1.1 405"));
+                    assertThat(method + " " + path, answer.toLowerCase(java.util.Locale.ROOT), containsString("allow: get, head"));
+                }
+                assertThat(path, send(port, "HEAD " + path + " HTTP/1.1\r\nHost: lifeguard\r\nConnection: close\r\n\r\n"),
+                        org.hamcrest.Matchers.anyOf(startsWith("HTTP/1.1 200"), startsWith("HTTP/1.1 503")));
+            }
         }
     }
 }
