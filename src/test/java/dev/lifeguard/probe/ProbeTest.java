@@ -132,6 +132,16 @@ class ProbeTest {
     }
 
     @Test
+    void aBodyOfTerminalEscapesAndLineBreaksReachesNoLogRaw() {
+        ProbeResult r = probe(http(server.url()), Mode.HOSTILE_BODY);
+        assertThat(r.cause(), is(Cause.BAD_STATUS));
+        assertThat(r.detail(), containsString("red"));
+        for (char c : new char[] { '\u001b', '\u2028', '\u0085', '\u0007', '\u202e', '\n', '\r' }) {
+            assertThat(String.format("U+%04X in %s", (int) c, r.detail()), r.detail().indexOf(c), is(-1));
+        }
+    }
+
+    @Test
     void namesADnsFailure() {
         ProbeResult r = probe(http("http://upstream.lifeguard.invalid:8080/"), Mode.OK);
         assertThat(r.cause(), is(Cause.DNS_FAILURE));

@@ -34,7 +34,9 @@ public final class FaultyServer implements AutoCloseable {
         /** Reads the request and never answers. */
         HANG,
         /** Sends headers, then a body that never ends. */
-        ENDLESS_BODY
+        ENDLESS_BODY,
+        /** 500 with a body of terminal escapes and line breaks no log should pass on raw. */
+        HOSTILE_BODY
     }
 
     private final ServerSocket server;
@@ -121,6 +123,7 @@ public final class FaultyServer implements AutoCloseable {
                 case OK -> respond(out, "200 OK", "ok");
                 case STATUS_500 -> respond(out, "500 Internal Server Error", "database connection pool exhausted");
                 case WRONG_BODY -> respond(out, "200 OK", "maintenance");
+                case HOSTILE_BODY -> respond(out, "500 Internal Server Error", "\u001b[2J\u001b[31mred\u2028line two\u0085line three\u0007\u202eevil");
                 case GARBAGE -> out.write("SSH-2.0-OpenSSH_9.2\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 case RESET -> socket.setSoLinger(true, 0);
                 case CLOSE -> socket.shutdownOutput();
