@@ -112,7 +112,7 @@ final class ExecProbe implements Probe {
             last = new byte[(int) Math.min(length, EVIDENCE_BYTES)];
             file.seek(length - last.length);
             file.readFully(last);
-            String text = new String(last, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
+            String text = Printable.line(new String(last, StandardCharsets.UTF_8));
             return text.isEmpty() ? "" : ": \"" + (length > last.length ? "…" : "") + text + "\"";
         } catch (IOException e) {
             return "";

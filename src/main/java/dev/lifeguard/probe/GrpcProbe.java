@@ -181,8 +181,8 @@ final class GrpcProbe implements Probe {
             if (done()) {
                 return;
             }
-            String code = trailers.get("grpc-status");
-            String message = trailers.get("grpc-message");
+            String code = trailers.get("grpc-status") == null ? null : Printable.line(trailers.get("grpc-status"));
+            String message = trailers.get("grpc-message") == null ? null : Printable.line(trailers.get("grpc-message"));
             int status;
             try {
                 status = Integer.parseInt(String.valueOf(code));

@@ -255,7 +255,7 @@ final class HttpProbe implements Probe {
         if (body.length() == 0) {
             return "";
         }
-        String text = body.getString(0, Math.min(body.length(), EVIDENCE_BODY), "UTF-8").replaceAll("\\s+", " ").strip();
+        String text = Printable.line(body.getString(0, Math.min(body.length(), EVIDENCE_BODY), "UTF-8"));
         return ": \"" + text + (truncated || body.length() > EVIDENCE_BODY ? "…" : "") + "\"";
     }
 }
