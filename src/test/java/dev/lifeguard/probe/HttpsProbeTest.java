@@ -46,6 +46,21 @@ class HttpsProbeTest {
     }
 
     @Test
+    void aServerThatAcceptsButNeverAnswersTheTlsHelloIsATlsFailureNotAConnectTimeout() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // Accepted by the kernel, never read: the TCP connection is made, the TLS handshake never answered.
+            Target.Http target = new Target.Http(URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/"), Optional.empty(),
+                    StatusRanges.parse("200"), Optional.empty(), Optional.empty(), false);
+            ProbeResult r;
+            try (Probe probe = Probe.of(target, Duration.ofSeconds(2), vertx, Clock.systemUTC())) {
+                r = probe.probe().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            assertThat(r.detail(), r.cause(), is(Cause.TLS_HANDSHAKE));
+            assertThat(r.detail(), containsString("handshake"));
+        }
+    }
+
+    @Test
     void refusesAnUntrustedCertificateAsATlsFailure() {
         assertThat(probe(Optional.empty(), false).cause(), is(Cause.TLS_HANDSHAKE));
     }
