@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import dev.lifeguard.config.Target;
 import io.vertx.core.Future;
@@ -57,6 +58,10 @@ final class HttpProbe implements Probe {
                 .setKeepAlive(false)
                 .setConnectTimeout((int) timeoutMillis)
                 .setSsl(target.https())
+                // The handshake gets most of the time: a server that accepts and never answers the TLS hello is a TLS
+                // failure, told before the probe's own deadline would call it a connect timeout.
+                .setSslHandshakeTimeout(Math.max(1, timeoutMillis * 4 / 5))
+                .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setForceSni(target.https())
                 .setTrustAll(target.skipVerify())
                 .setVerifyHost(!target.skipVerify());
