@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,5 +50,36 @@ class AdminAccessTest {
     void decides(String token, boolean loopbackTrusted, String address, String authorization, Decision expected) {
         AdminAccess access = new AdminAccess("set".equals(token) ? Optional.of(TOKEN) : Optional.empty(), loopbackTrusted);
         assertEquals(expected, access.decide(address, authorization));
+    }
+
+    @Test
+    void anAddressThatSendsTenWrongTokensInAMinuteIsRefusedUntilTheMinuteIsOver() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                java.time.Instant.parse("2026-11-30T10:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        AdminAccess access = new AdminAccess(Optional.of(TOKEN), true, clock);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(Decision.WRONG_TOKEN, access.decide("192.0.2.9", "Bearer guess-" + i));
+        }
+        // No more guesses from there this minute, not even the right one: a guesser cannot tell.
+        assertEquals(Decision.THROTTLED, access.decide("192.0.2.9", "Bearer " + TOKEN));
+        assertEquals(Decision.TOKEN, access.decide("192.0.2.10", "Bearer " + TOKEN), "another address is not held back");
+        now.set(now.get().plusSeconds(61));
+        assertEquals(Decision.TOKEN, access.decide("192.0.2.9", "Bearer " + TOKEN));
     }
 }
