@@ -4,12 +4,18 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.HttpHeaders;
+
+import org.jboss.logging.Logger;
 
 import dev.lifeguard.config.AdminSpec;
 import dev.lifeguard.config.LifeguardConfig;
@@ -23,7 +29,8 @@ import io.vertx.core.net.SocketAddress;
  * configured bearer token (compared in constant time) or nothing. A request without one is admitted from loopback
  * (127.0.0.0/8, ::1: {@code kubectl port-forward}, a shell in the pod) unless {@code lifeguard.admin.loopback-trusted}
  * is false. The address is the TCP peer's: {@code quarkus.http.proxy.*} is off, so {@code X-Forwarded-For} and
- * {@code Forwarded} never make a request count as loopback. Immutable, thread-safe.
+ * {@code Forwarded} never make a request count as loopback. An address that sends {@value #GUESSES} wrong tokens within
+ * a minute is refused (429) until the minute is over, whatever it sends, and said once. Thread-safe.
  */
 @Singleton
 @Startup
@@ -40,7 +47,9 @@ class AdminAccess {
         /** It presented something other than the configured token: 401, from any address. */
         WRONG_TOKEN("none"),
         /** No token is configured, and the request is not from trusted loopback (or presented a token anyway): 403. */
-        DISABLED("none");
+        DISABLED("none"),
+        /** Its address sent {@value AdminAccess#GUESSES} wrong tokens within the minute: 429, whatever it sends now. */
+        THROTTLED("none");
 
         private final String code;
 
@@ -58,10 +67,21 @@ class AdminAccess {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(AdminAccess.class);
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /** Wrong tokens an address may send within a minute. */
+    static final int GUESSES = 10;
+    /** Addresses remembered at most: a flood from many addresses must not fill the memory. */
+    private static final int ADDRESSES = 10_000;
+
+    /** One address's wrong tokens in the minute that began at {@code since}. */
+    private record Guesses(Instant since, int count) {
+    }
 
     private final Optional<byte[]> token;
     private final boolean loopbackTrusted;
+    private final Clock clock;
+    private final Map<String, Guesses> guesses = new ConcurrentHashMap<>();
 
     @Inject
     AdminAccess(LifeguardConfig config) {
@@ -73,8 +93,13 @@ class AdminAccess {
     }
 
     AdminAccess(Optional<String> token, boolean loopbackTrusted) {
+        this(token, loopbackTrusted, Clock.systemUTC());
+    }
+
+    AdminAccess(Optional<String> token, boolean loopbackTrusted, Clock clock) {
         this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.loopbackTrusted = loopbackTrusted;
+        this.clock = clock;
     }
 
     Decision decide(HttpServerRequest request) {
@@ -88,13 +113,35 @@ class AdminAccess {
             if (token.isEmpty()) {
                 return Decision.DISABLED;
             }
-            return bearer(authorization).map(given -> MessageDigest.isEqual(given, token.get())).orElse(false) ? Decision.TOKEN
-                    : Decision.WRONG_TOKEN;
+            Instant now = clock.instant();
+            String from = String.valueOf(address);
+            Guesses before = guesses.get(from);
+            if (before != null && now.isBefore(before.since().plusSeconds(60)) && before.count() >= GUESSES) {
+                return Decision.THROTTLED;
+            }
+            if (bearer(authorization).map(given -> MessageDigest.isEqual(given, token.get())).orElse(false)) {
+                return Decision.TOKEN;
+            }
+            wrong(from, now);
+            return Decision.WRONG_TOKEN;
         }
         if (loopbackTrusted && loopback(address)) {
             return Decision.LOOPBACK;
         }
         return token.isPresent() ? Decision.NO_TOKEN : Decision.DISABLED;
+    }
+
+    /** Counts a wrong token from {@code from}; the one that spends its minute's guesses is logged, once a minute. */
+    private void wrong(String from, Instant now) {
+        if (guesses.size() >= ADDRESSES) {
+            guesses.values().removeIf(g -> !now.isBefore(g.since().plusSeconds(60)));
+        }
+        Guesses after = guesses.compute(from, (k, g) -> g == null || !now.isBefore(g.since().plusSeconds(60)) ? new Guesses(now, 1)
+                : new Guesses(g.since(), g.count() + 1));
+        if (after.count() == GUESSES) {
+            LOG.warnf("%d wrong admin tokens from %s within a minute: its admin requests are refused (429) until %s", GUESSES, from,
+                    after.since().plusSeconds(60));
+        }
     }
 
     /** Why a request was refused, and what would admit it. */
@@ -103,6 +150,7 @@ class AdminAccess {
         return switch (decision) {
             case NO_TOKEN -> "send Authorization: Bearer <lifeguard.admin.token>" + orLoopback;
             case WRONG_TOKEN -> "wrong bearer token: send Authorization: Bearer <lifeguard.admin.token>" + orLoopback;
+            case THROTTLED -> GUESSES + " wrong tokens from " + address + " within a minute: try again when the minute is over";
             case DISABLED -> "no lifeguard.admin.token or lifeguard.admin.token-file is configured, so "
                     + (loopbackTrusted ? "only a request from loopback without an Authorization header is admitted, not one from " + address
                             : "and lifeguard.admin.loopback-trusted=false, so admin is disabled");

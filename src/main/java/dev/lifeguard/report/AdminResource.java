@@ -63,6 +63,9 @@ public class AdminResource {
             return null;
         }
         Refusal refusal = new Refusal(access.refusal(decision, address(request)));
+        if (decision == AdminAccess.Decision.THROTTLED) {
+            return Response.status(Response.Status.TOO_MANY_REQUESTS).header("Retry-After", "60").entity(refusal).build();
+        }
         return decision == AdminAccess.Decision.DISABLED ? Response.status(Response.Status.FORBIDDEN).entity(refusal).build()
                 : Response.status(Response.Status.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"lifeguard\"")
                         .entity(refusal).build();
