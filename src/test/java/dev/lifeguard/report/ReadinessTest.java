@@ -63,6 +63,15 @@ class ReadinessTest {
     }
 
     @Test
+    void theDetailsFollowEveryProbeThoughOnlyAChangeOfStateIsRenderedAtOnce() {
+        UpstreamResource.upstream.mode(Mode.STATUS_500);
+        awaitReady(503);
+        // Still not ready, for the same cause: no change of state, yet the count served keeps up with the probes.
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'upstream' }.data.consecutiveFailures", org.hamcrest.Matchers.greaterThanOrEqualTo(6)));
+    }
+
+    @Test
     void namesAHangAsAResponseTimeoutAndRecovers() {
         UpstreamResource.upstream.mode(Mode.HANG);
         awaitReady(503);
