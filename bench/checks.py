@@ -2,14 +2,15 @@
 """Lifeguard with N named tcp:// checks at 1 s against local listeners: CPU per 30 s, probes done per second against
 those due, and /q/health/ready's body size. Prints a Markdown table. Run from the repository root after a build:
     python3 bench/checks.py [N ...]          (default: 1 10 100 500 1000)
-Environment: WINDOW (seconds measured, 30), SETTLE (seconds before measuring, 15), JAVA_OPTS (the launcher's flags).
+Environment: WINDOW (seconds measured, 30), SETTLE (seconds before measuring, 15), JAVA_OPTS (the launcher's flags),
+LAUNCHER (another build's target/quarkus-app/lifeguard, to compare two builds side by side).
 Targets 127.0.0.1 only; every process it starts is stopped by PID at the end."""
-import os, socket, subprocess, sys, tempfile, time, urllib.request
+import os, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 WINDOW = float(os.environ.get("WINDOW", "30"))
 SETTLE = float(os.environ.get("SETTLE", "15"))
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAUNCHER = os.path.join(ROOT, "target", "quarkus-app", "lifeguard")
+LAUNCHER = os.environ.get("LAUNCHER", os.path.join(ROOT, "target", "quarkus-app", "lifeguard"))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -82,7 +83,10 @@ def run(n):
                 drain(listeners)
                 time.sleep(0.05)
             cpu1, probes1, t1 = cpu_seconds(agent.pid), probes_done(port), time.time()
-            body = urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=10).read()
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/q/health/ready", timeout=10).read()
+            except urllib.error.HTTPError as e:
+                body = e.read()  # 503: a check not ready; the body is what is measured
             done = (probes1 - probes0) / (t1 - t0)
             cpu = (cpu1 - cpu0) / (t1 - t0) * 30
             per_probe = (cpu1 - cpu0) / max(1, probes1 - probes0) * 1000
