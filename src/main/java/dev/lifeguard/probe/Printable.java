@@ -2,9 +2,9 @@ package dev.lifeguard.probe;
 
 /**
  * What an upstream or a check command wrote, made fit for one log line and a load balancer's stats page: whitespace
- * runs become one space, and control and format characters (terminal escapes, NEL, line and paragraph separators,
- * bidirectional overrides) become {@code ?}, so that no answer can move a cursor, forge a log line or reorder text.
- * Stateless.
+ * runs (line and paragraph separators included) become one space, and control and format characters (terminal
+ * escapes, NEL, bidirectional overrides) become {@code ?}, so that no answer can move a cursor, forge a log line or
+ * reorder text. Stateless.
  */
 final class Printable {
 
@@ -17,8 +17,7 @@ final class Printable {
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c) && Character.getType(c) != Character.LINE_SEPARATOR
-                    && Character.getType(c) != Character.PARAGRAPH_SEPARATOR) {
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 space = b.length() > 0;
                 continue;
             }
@@ -27,8 +26,7 @@ final class Printable {
                 space = false;
             }
             int type = Character.getType(c);
-            boolean unfit = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR || type == Character.UNASSIGNED || type == Character.SURROGATE;
+            boolean unfit = Character.isISOControl(c) || type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.SURROGATE;
             b.append(unfit ? "?" : new String(Character.toChars(c)));
         }
         return b.toString();
