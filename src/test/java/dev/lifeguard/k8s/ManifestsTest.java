@@ -118,7 +118,10 @@ class ManifestsTest {
         assertTrue(heading.find(), "README.md has no '## Endpoints (port N)' section");
         assertEquals(SidecarCheck.PORT, Integer.parseInt(heading.group(1)));
         Set<String> endpoints = new LinkedHashSet<>();
-        for (String line : readme.substring(heading.end()).strip().split("\n\n", 2)[0].split("\n")) {
+        // The section's first table, whatever prose stands before it.
+        String section = readme.substring(heading.end()).split("\n## ", 2)[0];
+        String table = java.util.Arrays.stream(section.strip().split("\n\n")).filter(p -> p.startsWith("|")).findFirst().orElse("");
+        for (String line : table.split("\n")) {
             if (line.startsWith("| `")) {
                 Matcher path = Pattern.compile("`([^`]+)`").matcher(line.split("\\|")[1]);
                 while (path.find()) {
