@@ -45,15 +45,17 @@ class OomKillIT {
         String script = "echo $$ > " + cgroup.resolve("cgroup.procs") + " && exec \"$@\"";
         List<String> inCgroup = new ArrayList<>(List.of("sh", "-c", script, "sh"));
         inCgroup.addAll(command);
-        Process process = new ProcessBuilder(inCgroup).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path log = Files.createTempFile("lifeguard-oom", ".log");
+        Process process = new ProcessBuilder(inCgroup).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(
-                    () -> assertThat(WrappedAgent.status(port).getList("supervisor.restarts.cause"), hasItem("oom_killed")));
+                    () -> assertThat(Files.readString(log), WrappedAgent.status(port).getList("supervisor.restarts.cause"), hasItem("oom_killed")));
             JsonPath status = WrappedAgent.status(port);
             assertThat(status.getString("supervisor.restarts[0].explanation"), allOf(containsString("the kernel's OOM killer took it"),
                     containsString("at its memory limit of 600 MiB (peak "), containsString(cgroup.getFileName() + "")));
             assertThat(status.getString("supervisor.restarts[0].advice"), containsString("(now 600 MiB)"));
         } finally {
+            Files.deleteIfExists(log);
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {

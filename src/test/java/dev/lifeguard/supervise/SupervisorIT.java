@@ -233,6 +233,18 @@ class SupervisorIT {
     }
 
     @Test
+    void theChildIsTheOomKillersFirstChoiceOverLifeguard() throws Exception {
+        try (WrappedAgent agent = wrapTestUpstream()) {
+            awaitReady(agent);
+            int lifeguard = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(agent.pid()),
+                    "oom_score_adj")).strip());
+            int child = Integer.parseInt(java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(agent.childPid()),
+                    "oom_score_adj")).strip());
+            assertEquals(Math.min(1000, lifeguard + 500), child);
+        }
+    }
+
+    @Test
     void namesAChildOutOfFileDescriptorsAndRestartsIt() throws Exception {
         int port = Ports.closed();
         List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "ulimit -n 128 && exec \"$@\"", "sh"));
