@@ -126,6 +126,7 @@ final class Wrapping {
         loop.started();
         child = c;
         hangs.reset();
+        OomScore.raise(c.pid());
         LOG.infof("Started process %d: %s", c.pid(), Redaction.commandLine(command));
         upstream.expectRecovery(RECOVERY_WINDOW);
         started.accept(c);
