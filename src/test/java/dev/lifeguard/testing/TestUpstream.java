@@ -251,7 +251,7 @@ public final class TestUpstream {
     }
 
     /**
-     * Takes memory 4 MiB at a time, touching every page, until the memory cgroup's working set (usage less the
+     * Takes memory 4 MiB at a time off the heap, touching every page, until the memory cgroup's working set (usage less the
      * inactive page cache, cgroup v1) is {@code share} of its limit; returns the usage.
      */
     private static synchronized String fillMemory(double share) throws IOException {
@@ -266,8 +266,12 @@ public final class TestUpstream {
             if (usage - inactive >= share * limit) {
                 return ((usage - inactive) >> 20) + " of " + (limit >> 20) + " MiB";
             }
-            byte[] block = new byte[4 * 1024 * 1024];
-            java.util.Arrays.fill(block, (byte) 1);
+            // Off the heap: a garbage collector copying what the heap holds would need twice as much for a moment, and
+            // the OOM killer would come before the share is reached.
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.allocateDirect(4 * 1024 * 1024);
+            for (int page = 0; page < block.capacity(); page += 4096) {
+                block.put(page, (byte) 1);
+            }
             KEPT.add(block);
         }
     }
