@@ -15,10 +15,6 @@ public record OomKills(long count, String cgroup, OptionalLong limit, OptionalLo
 
     static final OomKills UNKNOWN = new OomKills(-1, "", OptionalLong.empty(), OptionalLong.empty());
 
-    static OomKills none() {
-        return new OomKills(0, "", OptionalLong.empty(), OptionalLong.empty());
-    }
-
     /** Where and at what size, e.g. {@code "at its memory limit of 400 MiB (peak 400 MiB) in cgroup /x"}; empty without a kill. */
     public String where() {
         if (count <= 0) {
