@@ -41,11 +41,11 @@ final class HttpProbe implements Probe {
     private final Clock clock;
     private final Resolver resolver;
     private final HttpClient client;
-    /** For plain HTTP only: asks a port that failed the probe whether it speaks HTTP/2 only. */
-    private final NetClient sniffer;
+    /** For plain HTTP only, made at the first failure that needs it: asks a port whether it speaks HTTP/2 only. */
+    private NetClient sniffer;
     private final String host;
     /** For plain http:// only: a TLS client that trusts anything, to tell whether a port that hung up on HTTP speaks TLS. */
-    private final NetClient tlsSniffer;
+    private NetClient tlsSniffer;
 
     HttpProbe(Target.Http target, Duration timeout, Vertx vertx, Clock clock) {
         this.target = target;
@@ -67,10 +67,6 @@ final class HttpProbe implements Probe {
                 .setVerifyHost(!target.skipVerify());
         target.caFile().ifPresent(file -> options.setTrustOptions(new PemTrustOptions().addCertPath(file)));
         this.client = vertx.createHttpClient(options);
-        this.sniffer = target.https() ? null : vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMillis));
-        this.tlsSniffer = target.https() ? null
-                : vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("")
-                        .setConnectTimeout((int) timeoutMillis));
         // Each failure is reported through the probe's result; Vert.x would also log it at ERROR.
         client.connectionHandler(connection -> connection.exceptionHandler(failure -> {
         }));
@@ -81,11 +77,29 @@ final class HttpProbe implements Probe {
         return new Attempt().start();
     }
 
+    /** Made at the first failure that needs them: most probes never do. */
+    private synchronized NetClient sniffer() {
+        if (sniffer == null) {
+            sniffer = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeoutMillis));
+        }
+        return sniffer;
+    }
+
+    private synchronized NetClient tlsSniffer() {
+        if (tlsSniffer == null) {
+            tlsSniffer = vertx.createNetClient(new NetClientOptions().setSsl(true).setTrustAll(true).setHostnameVerificationAlgorithm("")
+                    .setConnectTimeout((int) timeoutMillis));
+        }
+        return tlsSniffer;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         client.close();
         if (sniffer != null) {
             sniffer.close();
+        }
+        if (tlsSniffer != null) {
             tlsSniffer.close();
         }
     }
@@ -210,20 +224,20 @@ final class HttpProbe implements Probe {
             String where = phase == Phase.CONNECTING ? Resolver.resolvedTo(host, resolved) : "";
             ProbeResult failed = ProbeResult.failed(cause, FailureClassifier.describe(cause, failure) + where, elapsed(), clock.instant(), 0);
             boolean unanswered = cause == Cause.CONNECTION_CLOSED || cause == Cause.INVALID_RESPONSE || cause == Cause.CONNECTION_RESET;
-            if (sniffer == null || phase != Phase.AWAITING_RESPONSE || !unanswered) {
+            if (target.https() || phase != Phase.AWAITING_RESPONSE || !unanswered) {
                 finish(failed);
                 return;
             }
             // An HTTP/2-only server (gRPC, h2c) closes on an HTTP/1 request, after sending its SETTINGS frame that no
             // HTTP/1 decoder reads: ask the port in HTTP/2 before naming the failure.
             explaining = failed;
-            Http2Preface.answered(sniffer, server).onComplete(h2 -> {
+            Http2Preface.answered(sniffer(), server).onComplete(h2 -> {
                 if (h2.succeeded() && h2.result()) {
                     finish(ProbeResult.failed(Cause.PROTOCOL_MISMATCH, "the port speaks HTTP/2 only (prior knowledge, as gRPC servers do), not "
                             + "HTTP/1: use grpc:// for a gRPC server", elapsed(), clock.instant(), 0));
                 } else if (cause == Cause.CONNECTION_CLOSED) {
                     // A TLS port hangs up on a plain HTTP request without a byte: one TLS handshake tells it from a service that drops requests.
-                    tlsSniffer.connect(server).onComplete(tls -> {
+                    tlsSniffer().connect(server).onComplete(tls -> {
                         if (tls.succeeded()) {
                             tls.result().close();
                         }
