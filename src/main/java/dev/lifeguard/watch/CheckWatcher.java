@@ -48,6 +48,7 @@ public final class CheckWatcher {
     private Future<ProbeResult> outstanding;
     private long outstandingSince;
     private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong late = new AtomicLong();
     /** The failure window and flap damping (event loop only). */
     private final FlapDetector flaps;
     private volatile boolean stopped;
@@ -140,6 +141,16 @@ public final class CheckWatcher {
     /** Rounds skipped because the previous probe was still running. */
     public long skippedRounds() {
         return skipped.get();
+    }
+
+    /** Rounds that started late: the event loop was busy when the check was due. */
+    public long lateRounds() {
+        return late.get();
+    }
+
+    /** The event-loop context every probe and verdict update of this check runs on. */
+    Context context() {
+        return context;
     }
 
     private void tick() {

@@ -10,10 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +155,65 @@ class CheckWatcherTest {
         }
         assertThat("ready again, with failures in the window: watched at the fast interval: " + shown, gaps[7], lessThan(steady / 3));
         assertEquals(State.READY, watcher.verdict().state());
+    }
+
+    @Test
+    void watchersAreSpreadOverTheEventLoopsNotAllOnOne() {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        List<CheckWatcher> watchers = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            watchers.add(watch(() -> {
+                threads.add(Thread.currentThread().getName());
+                return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
+            }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> watchers.stream().allMatch(w -> w.verdict().last() != null));
+        assertThat("the threads that probed: " + threads, threads.size(), greaterThanOrEqualTo(2));
+        watchers.forEach(CheckWatcher::stop);
+    }
+
+    @Test
+    void theSecondRoundsOfManyChecksAreSpreadOverTheIntervalNotAllAtOnce() {
+        CheckSpec spec = new CheckSpec("c", SPEC.target(), Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(50), 1, 1,
+                Duration.ZERO, false);
+        List<Long> second = new CopyOnWriteArrayList<>();
+        List<CheckWatcher> watchers = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            AtomicInteger calls = new AtomicInteger();
+            CheckWatcher watcher = new CheckWatcher(spec, () -> {
+                if (calls.incrementAndGet() == 2) {
+                    second.add(System.nanoTime());
+                }
+                return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
+            }, vertx, Clock.systemUTC(), new WatchListener() {
+            }, new TransitionLog(10));
+            watchers.add(watcher);
+        }
+        watchers.forEach(CheckWatcher::start);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.size() == 20);
+        long spread = Duration.ofNanos(second.stream().mapToLong(Long::longValue).max().orElseThrow()
+                - second.stream().mapToLong(Long::longValue).min().orElseThrow()).toMillis();
+        assertThat("ms between the first and the last second probe of 20 checks at 1 s", spread, greaterThanOrEqualTo(300L));
+        watchers.forEach(CheckWatcher::stop);
+    }
+
+    @Test
+    void roundsThatStartLateBecauseTheEventLoopIsBusyAreCounted() {
+        AtomicReference<CheckWatcher> self = new AtomicReference<>();
+        AtomicInteger calls = new AtomicInteger();
+        CheckWatcher watcher = watch(() -> {
+            if (calls.incrementAndGet() == 3) {
+                // Other work on the same event loop (another check's render, a burst of requests) holds it for 600 ms.
+                self.get().context().runOnContext(v -> {
+                    long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
+        });
+        self.set(watcher);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watcher.lateRounds(), greaterThanOrEqualTo(1L)));
     }
 }
