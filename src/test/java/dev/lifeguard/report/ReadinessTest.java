@@ -84,12 +84,27 @@ class ReadinessTest {
     @Test
     void showsDependenciesUnderTheirOwnNames() {
         awaitReady(200);
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready?verbose").then()
                 .body("checks.find { it.name == 'db' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'cache' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'cache' }.data.state", equalTo("not_ready"))
                 .body("checks.find { it.name == 'cache' }.data.cause", equalTo("connection_refused"))
                 .body("checks.find { it.name == 'cache' }.data.affectsReadiness", equalTo(false)));
+    }
+
+    @Test
+    void theCompactBodyNamesTheUpstreamAndTheChecksThatAreNotWellAndVerboseNamesThemAll() {
+        awaitReady(200);
+        // db is ready and its last probe passed: only ?verbose shows it. cache fails (it does not affect readiness).
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", equalTo(java.util.List.of("upstream", "cache")))
+                .body("checks.find { it.name == 'cache' }.data.cause", equalTo("connection_refused")));
+        given().get("/q/health/ready?verbose").then().statusCode(200)
+                .body("checks.name", equalTo(java.util.List.of("upstream", "cache", "db")));
+        UpstreamResource.upstream.mode(Mode.STATUS_500);
+        awaitReady(503);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'upstream' }.data.cause", equalTo("bad_status"));
     }
 
     @Test

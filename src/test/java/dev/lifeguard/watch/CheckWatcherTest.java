@@ -45,7 +45,8 @@ class CheckWatcherTest {
 
     private CheckWatcher watch(Probe probe) {
         CheckWatcher watcher = new CheckWatcher(SPEC, probe, vertx, Clock.systemUTC(), new WatchListener() {
-        }, new TransitionLog(10));
+        }, new TransitionLog(10), new CheckWatcher.Owner() {
+        });
         watcher.start();
         return watcher;
     }
@@ -63,7 +64,8 @@ class CheckWatcherTest {
                 public void transitioned(Transition transition) {
                     transitions.add(transition);
                 }
-            }, new TransitionLog(100));
+            }, new TransitionLog(100), new CheckWatcher.Owner() {
+        });
             watcher.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> leftRotation(transitions).size() >= 2);
             List<Transition> outs = leftRotation(transitions);
@@ -140,7 +142,8 @@ class CheckWatcherTest {
             return Future.succeededFuture(ok ? ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200)
                     : ProbeResult.failed(Cause.CONNECTION_REFUSED, "refused", Duration.ZERO, Clock.systemUTC().instant(), 0));
         }, vertx, Clock.systemUTC(), new WatchListener() {
-        }, new TransitionLog(10));
+        }, new TransitionLog(10), new CheckWatcher.Owner() {
+        });
         watcher.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> calls.size() >= answers.length);
         long[] gaps = new long[answers.length - 1];
@@ -186,7 +189,8 @@ class CheckWatcherTest {
                 }
                 return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
             }, vertx, Clock.systemUTC(), new WatchListener() {
-            }, new TransitionLog(10));
+            }, new TransitionLog(10), new CheckWatcher.Owner() {
+        });
             watchers.add(watcher);
         }
         watchers.forEach(CheckWatcher::start);
