@@ -1,7 +1,10 @@
 package dev.lifeguard.report;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +38,7 @@ import io.quarkus.runtime.StartupEvent;
  * Exposes the watch on {@code /q/metrics}: {@code lifeguard_ready}, {@code lifeguard_check_up{check}}, the
  * {@code lifeguard_probe_duration_seconds{check,outcome}} histogram, {@code lifeguard_check_failures_total{check}},
  * {@code lifeguard_probe_failures_total{check,cause}}, {@code lifeguard_probe_rounds_skipped_total{check}},
+ * {@code lifeguard_probe_rounds_late_total{check}},
  * {@code lifeguard_transitions_total{check,to}},
  * {@code lifeguard_restarts_total{reason}} and {@code lifeguard_build_info{version,java}}. Only probes are counted as
  * probes; supervision events (an exit, a kill) count once, as a restart. Thread-safe.
@@ -60,6 +64,13 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
     private final GatewayDeadline gateway;
     private final OverloadWatch overload;
     private final String version;
+    /** Each check's meters of every probe, found once: a lookup by name and tags per probe cost more than the probe. */
+    private volatile Map<String, ProbeMeters> probeMeters = Map.of();
+    /** Failed probes' timers, made at a check's first failure: most checks never fail, and each is 15 series. */
+    private final Map<String, Timer> failureTimers = new ConcurrentHashMap<>();
+
+    private record ProbeMeters(Timer success, Counter failures) {
+    }
 
     PrometheusMetrics(MeterRegistry registry, Watchers watchers, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
@@ -77,14 +88,19 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
         Gauge.builder("lifeguard.ready", watchers, w -> w.ready() ? 1 : 0)
                 .description("1 while GET /q/health/ready answers 200: the upstream and every check that affects readiness are ready")
                 .register(registry);
+        Map<String, ProbeMeters> meters = new HashMap<>();
         for (CheckWatcher watcher : watchers.all()) {
             String check = watcher.spec().name();
             Gauge.builder("lifeguard.check.up", watcher, w -> w.verdict().ready() ? 1 : 0).tag("check", check)
                     .description("1 while the check is ready, else 0").register(registry);
-            failures(check);
+            meters.put(check, new ProbeMeters(probeDuration(check, "success"), failures(check)));
             FunctionCounter.builder("lifeguard.probe.rounds.skipped", watcher, CheckWatcher::skippedRounds).tag("check", check)
                     .description("Rounds not probed because the check's previous probe was still running").register(registry);
+            FunctionCounter.builder("lifeguard.probe.rounds.late", watcher, CheckWatcher::lateRounds).tag("check", check)
+                    .description("Rounds that started a quarter of the interval (at least 100 ms) after they were due: the event loops were busy")
+                    .register(registry);
         }
+        probeMeters = meters;
         for (Cause reason : RESTART_REASONS) {
             restarts(reason);
         }
@@ -112,12 +128,14 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
     @Override
     public void probed(Verdict verdict) {
         ProbeResult last = verdict.last();
-        Timer.builder("lifeguard.probe.duration")
-                .description("How long probes take; outcome is success or failure (a failed probe lasts up to its timeout)")
-                .tag("check", verdict.name()).tag("outcome", last.ok() ? "success" : "failure")
-                .serviceLevelObjectives(PROBE_BUCKETS).register(registry).record(last.latency());
+        ProbeMeters meters = probeMeters.get(verdict.name());
+        if (meters == null) {
+            return;
+        }
+        (last.ok() ? meters.success() : failureTimers.computeIfAbsent(verdict.name(), check -> probeDuration(check, "failure")))
+                .record(last.latency());
         if (!last.ok()) {
-            failures(verdict.name()).increment();
+            meters.failures().increment();
             Counter.builder("lifeguard.probe.failures").description("Failed probes by the probe's own cause")
                     .tag("check", verdict.name()).tag("cause", last.cause().code()).register(registry).increment();
         }
@@ -134,6 +152,12 @@ public class PrometheusMetrics implements WatchListener, SupervisorListener, Inc
     public void transitioned(Transition transition) {
         Counter.builder("lifeguard.transitions").description("State changes by target state")
                 .tag("check", transition.check()).tag("to", transition.to().code()).register(registry).increment();
+    }
+
+    private Timer probeDuration(String check, String outcome) {
+        return Timer.builder("lifeguard.probe.duration")
+                .description("How long probes take; outcome is success or failure (a failed probe lasts up to its timeout)")
+                .tag("check", check).tag("outcome", outcome).serviceLevelObjectives(PROBE_BUCKETS).register(registry);
     }
 
     private Counter failures(String check) {

@@ -3,6 +3,7 @@ package dev.lifeguard.watch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,12 +21,25 @@ import dev.lifeguard.probe.ProbeResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 
 /**
  * Probes one check on its own schedule, never two probes at once, and keeps its verdict. Probes and verdict updates
- * run on one event-loop context, so there is a single writer; {@link #verdict()} may be read from any thread.
+ * run on one event-loop context of its own, so there is a single writer; {@link #verdict()} may be read from any
+ * thread. Contexts are dealt to the event loops in turn, so a thousand checks share every loop, not one.
  */
 public final class CheckWatcher {
+
+    /** What a watcher tells the one that made it, beyond its listeners. Called on the watcher's event loop. */
+    interface Owner {
+        /** A round started {@code by} later than it was due: the event loop was busy. */
+        default void lateRound(CheckSpec spec, Duration by) {
+        }
+
+        /** The verdict changed in what load balancers are told (state, cause, or whether it admits traffic). */
+        default void admissionInputChanged() {
+        }
+    }
 
     private static final Logger LOG = Logger.getLogger(CheckWatcher.class);
     /** Extra time a probe gets past its own timeout before the watcher gives up on it. */
@@ -37,6 +51,7 @@ public final class CheckWatcher {
     private final Clock clock;
     private final WatchListener listener;
     private final TransitionLog log;
+    private final Owner owner;
     private final AtomicReference<Verdict> verdict;
     private final Instant startedAt;
     private volatile long lastTickNanos = System.nanoTime();
@@ -49,22 +64,32 @@ public final class CheckWatcher {
     private long outstandingSince;
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
+    /** When the pending timer is due (event loop only); 0 when no timer is set. */
+    private long dueNanos;
+    /**
+     * Added once to the first steady delay, drawn from the interval: checks that start together then keep their rounds
+     * apart, with no burst of every probe at each interval.
+     */
+    private long phaseMillis;
     /** The failure window and flap damping (event loop only). */
     private final FlapDetector flaps;
     private volatile boolean stopped;
     private final Context context;
 
-    CheckWatcher(CheckSpec spec, Probe probe, Vertx vertx, Clock clock, WatchListener listener, TransitionLog log) {
+    CheckWatcher(CheckSpec spec, Probe probe, Vertx vertx, Clock clock, WatchListener listener, TransitionLog log, Owner owner) {
         this.spec = spec;
         this.probe = probe;
         this.vertx = vertx;
         this.clock = clock;
         this.listener = listener;
         this.log = log;
+        this.owner = owner;
         this.startedAt = clock.instant();
         this.verdict = new AtomicReference<>(Verdict.initial(spec, startedAt));
         this.flaps = new FlapDetector(spec);
-        this.context = vertx.getOrCreateContext();
+        this.phaseMillis = ThreadLocalRandom.current().nextLong(Math.max(1, spec.interval().toMillis()));
+        // Not getOrCreateContext(): called from one thread, it returns the same context, so one event loop, every time.
+        this.context = ((VertxInternal) vertx).createEventLoopContext();
     }
 
     /** Starts probing. Before that, events and expected recoveries are recorded but nothing is probed. */
@@ -118,7 +143,7 @@ public final class CheckWatcher {
             flaps.restarted();
             // Between probes: bring the next one forward. During a probe, the next delay is already the short one.
             if (pendingTimer >= 0 && vertx.cancelTimer(pendingTimer)) {
-                pendingTimer = vertx.setTimer(spec.fastInterval().toMillis(), id -> tick());
+                setTimer(spec.fastInterval().toMillis());
             }
         });
     }
@@ -160,6 +185,7 @@ public final class CheckWatcher {
         }
         long began = System.nanoTime();
         lastTickNanos = began;
+        noteLateness(began);
         if (outstanding != null) {
             // Never two probes at once: a stuck probe (a check command whose descendants hold its output) must not
             // pile up workers. The round fails, and is counted, until it ends.
@@ -203,8 +229,32 @@ public final class CheckWatcher {
 
     private void scheduleNext(long began) {
         long elapsedMillis = Duration.ofNanos(System.nanoTime() - began).toMillis();
-        long interval = (hurried() ? spec.fastInterval() : spec.interval()).toMillis();
-        pendingTimer = vertx.setTimer(Math.max(1, interval - elapsedMillis), id -> tick());
+        long delay;
+        if (hurried()) {
+            delay = spec.fastInterval().toMillis();
+        } else {
+            delay = spec.interval().toMillis() + phaseMillis;
+            phaseMillis = 0;
+        }
+        setTimer(Math.max(1, delay - elapsedMillis));
+    }
+
+    private void setTimer(long delayMillis) {
+        dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+        pendingTimer = vertx.setTimer(delayMillis, id -> tick());
+    }
+
+    /** A round is late when its timer fires a quarter of the interval (at least 100 ms) after it was due. */
+    private void noteLateness(long began) {
+        if (dueNanos == 0) {
+            return;
+        }
+        long by = began - dueNanos;
+        dueNanos = 0;
+        if (by > Math.max(TimeUnit.MILLISECONDS.toNanos(100), spec.interval().toNanos() / 4)) {
+            late.incrementAndGet();
+            owner.lateRound(spec, Duration.ofNanos(by));
+        }
     }
 
     private void update(Verdict after, Instant at) {
@@ -212,6 +262,8 @@ public final class CheckWatcher {
             return;
         }
         Verdict before = verdict.getAndSet(after);
+        boolean admissionInput = before.last() == null || after.state() != before.state() || after.cause() != before.cause()
+                || after.admitsTraffic() != before.admitsTraffic();
         if (after.state() != before.state()) {
             Transition transition = new Transition(spec.name(), before.state(), after.state(), after.cause(), after.explanation(), at);
             log.add(transition);
@@ -225,5 +277,8 @@ public final class CheckWatcher {
             listener.transitioned(transition);
         }
         listener.updated(after);
+        if (admissionInput) {
+            owner.admissionInputChanged();
+        }
     }
 }

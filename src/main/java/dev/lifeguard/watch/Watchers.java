@@ -42,6 +42,7 @@ public class Watchers {
     private final Clock clock;
     private final Instance<WatchListener> listeners;
     private final TransitionLog history = new TransitionLog(HISTORY);
+    private final LateRounds lateRounds = new LateRounds();
     private volatile List<CheckWatcher> watchers = List.of();
     private volatile boolean stopping;
     private final AtomicReference<Drain> drain = new AtomicReference<>();
@@ -67,10 +68,20 @@ public class Watchers {
             return;
         }
         listener = fanOut(listeners.stream().toList());
+        CheckWatcher.Owner owner = new CheckWatcher.Owner() {
+            @Override
+            public void lateRound(CheckSpec spec, java.time.Duration by) {
+                lateRounds.record(spec, by, watchers.size());
+            }
+
+            @Override
+            public void admissionInputChanged() {
+                tellAdmission();
+            }
+        };
         List<CheckWatcher> started = new ArrayList<>();
         for (CheckSpec spec : specs) {
-            CheckWatcher watcher = new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history);
-            started.add(watcher);
+            started.add(new CheckWatcher(spec, Probe.of(spec.target(), spec.timeout(), vertx, clock), vertx, clock, listener, history, owner));
         }
         watchers = Collections.unmodifiableList(started);
     }
@@ -181,7 +192,6 @@ public class Watchers {
             @Override
             public void updated(Verdict verdict) {
                 tell(targets, l -> l.updated(verdict));
-                tellAdmission();
             }
 
             @Override
