@@ -220,4 +220,21 @@ class CheckWatcherTest {
         self.set(watcher);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(watcher.lateRounds(), greaterThanOrEqualTo(1L)));
     }
+
+    @Test
+    void aProbePastItsDeadlineIsJudgedOnTheChecksOwnEventLoopNotOnAnotherThread() {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CheckWatcher watcher = new CheckWatcher(SPEC, () -> Future.<ProbeResult>future(p -> { }), vertx, Clock.systemUTC(), new WatchListener() {
+            @Override
+            public void updated(Verdict verdict) {
+                threads.add(Thread.currentThread().getName());
+            }
+        }, new TransitionLog(10), new CheckWatcher.Owner() {
+        });
+        watcher.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.verdict().last() != null);
+        assertThat("the threads that updated the verdict: " + threads, threads.stream().allMatch(t -> t.startsWith("vert.x-eventloop-thread-")),
+                org.hamcrest.Matchers.is(true));
+        watcher.stop();
+    }
 }
