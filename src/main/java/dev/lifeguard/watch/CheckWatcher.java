@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
@@ -200,21 +199,43 @@ public final class CheckWatcher {
         Future<ProbeResult> running = start(began);
         outstanding = running;
         outstandingSince = began;
-        running.onComplete(r -> context.runOnContext(v -> outstanding = null));
-        // A probe that fails to finish in time (a bug, a stuck worker) must not stop the schedule.
-        running.timeout(spec.timeout().toMillis() + DEADLINE_SLACK_MILLIS, TimeUnit.MILLISECONDS).onComplete(r -> {
-            if (stopped) {
-                return;
-            }
-            ProbeResult result = r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, r.cause() instanceof TimeoutException
-                    ? "the probe did not finish within its timeout" : String.valueOf(r.cause()), Duration.ofNanos(System.nanoTime() - began),
-                    clock.instant(), 0);
-            Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
-            Verdict after = flaps.next(verdict.get(), result, startedAt, known);
-            update(after, result.at());
-            listener.probed(after);
-            scheduleNext(began);
+        // The deadline is a timer on this context, not Future.timeout: on a probe's context-less future that is a task on
+        // Netty's global executor, a thread woken for every probe, whose expiry would write the verdict from there.
+        boolean[] judged = { false };
+        long deadline = vertx.setTimer(spec.timeout().toMillis() + DEADLINE_SLACK_MILLIS, id -> {
+            judged[0] = true;
+            judge(began, ProbeResult.failed(Cause.UNEXPECTED, "the probe did not finish within its timeout",
+                    Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0));
         });
+        running.onComplete(r -> onContext(() -> {
+            outstanding = null;
+            if (!judged[0]) {
+                judged[0] = true;
+                vertx.cancelTimer(deadline);
+                judge(began, r.succeeded() ? r.result() : ProbeResult.failed(Cause.UNEXPECTED, String.valueOf(r.cause()),
+                        Duration.ofNanos(System.nanoTime() - began), clock.instant(), 0));
+            }
+        }));
+    }
+
+    /** Runs now when already on this check's context (a probe on the event loop), else as a task on it (an exec probe's worker). */
+    private void onContext(Runnable task) {
+        if (Vertx.currentContext() == context) {
+            task.run();
+        } else {
+            context.runOnContext(v -> task.run());
+        }
+    }
+
+    private void judge(long began, ProbeResult result) {
+        if (stopped) {
+            return;
+        }
+        Optional<SupervisionEvent> known = result.ok() ? Optional.empty() : diagnosis.apply(result);
+        Verdict after = flaps.next(verdict.get(), result, startedAt, known);
+        update(after, result.at());
+        listener.probed(after);
+        scheduleNext(began);
     }
 
     /** The probe's own future; an exception it throws (a bug, a value it cannot handle) is a failed probe. */
