@@ -6,7 +6,8 @@ Markdown table. Run from the repository root after a build (bench/checks.sh buil
 Environment: WINDOW (seconds measured, 30), SETTLE (seconds before measuring, 15), JAVA_OPTS (the launcher's flags),
 LAUNCHER (another build's target/quarkus-app/lifeguard), LAUNCHERS ("a=path,b=path": several builds, run in turn for
 each N, so that a comparison shares the machine's moods), WRK ("-t2 -c32 -d10s": wrk's load on /q/health/ready; "" for
-none), WRK_WARMUP ("-t2 -c32 -d3s": wrk's run before, not measured, while the JIT compiles the path). Targets 127.0.0.1 only; every process it starts is stopped by PID at the end."""
+none), WRK_WARMUP ("-t2 -c32 -d3s": wrk's run before, not measured, while the JIT compiles the path), READERS (16:
+clients reading /lifeguard/status in a loop during a second readiness load; 0 for none). Targets 127.0.0.1 only; every process it starts is stopped by PID at the end."""
 import os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 
 WINDOW = float(os.environ.get("WINDOW", "30"))
@@ -16,6 +17,7 @@ LAUNCHER = os.environ.get("LAUNCHER", os.path.join(ROOT, "target", "quarkus-app"
 LAUNCHERS = [tuple(pair.split("=", 1)) for pair in os.environ.get("LAUNCHERS", "").split(",") if pair] or [("", LAUNCHER)]
 WRK = os.environ.get("WRK", "-t2 -c32 -d10s").split()
 WRK_WARMUP = os.environ.get("WRK_WARMUP", "-t2 -c32 -d3s").split()
+READERS = int(os.environ.get("READERS", "16"))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -52,10 +54,19 @@ def probes_done(port):
     return metric_sum(port, "lifeguard_probe_duration_seconds_count")
 
 
-def load_readiness(port):
-    """wrk's requests per second and p99 on /q/health/ready, or None without wrk."""
+def load_readiness(port, readers=0):
+    """wrk's requests per second and p99 on /q/health/ready, or None without wrk; with readers, that many clients read
+    /lifeguard/status in a loop meanwhile (as an operator's dashboards, or an attacker, may)."""
     if not WRK or shutil.which("wrk") is None:
         return None
+    if readers:
+        duration = next((a for a in WRK if a.startswith("-d")), "-d10s")
+        status = subprocess.Popen(["wrk", "-t1", f"-c{readers}", duration, f"http://127.0.0.1:{port}/lifeguard/status"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            return load_readiness(port)
+        finally:
+            status.wait(60)
     if WRK_WARMUP:
         subprocess.run(["wrk", *WRK_WARMUP, f"http://127.0.0.1:{port}/q/health/ready"], capture_output=True, timeout=120)
     out = subprocess.run(["wrk", *WRK, "--latency", f"http://127.0.0.1:{port}/q/health/ready"], capture_output=True, text=True,
@@ -123,7 +134,8 @@ def run(n, launcher):
             late = None if late0 is None else late1 - late0
             # wrk's load comes after the CPU window; the listeners' backlogs hold the probes of its 10 s.
             load = load_readiness(port)
-            return cpu, done, late, per_probe, len(body), load, rss
+            besieged = load_readiness(port, READERS) if READERS else None
+            return cpu, done, late, per_probe, len(body), load, besieged, rss
         finally:
             agent.terminate()
             try:
@@ -148,15 +160,16 @@ def main():
     counts = [int(a) for a in sys.argv[1:]] or [1, 10, 100, 500, 1000]
     named = LAUNCHERS[0][0] != ""
     print(("| build " if named else "") + "| checks | CPU per 30 s | probes/s done (due) | late rounds | CPU per probe | ready body "
-          "| ready req/s | ready p99 | RSS | RSS per check |")
-    print(("|---" if named else "") + "|---|---|---|---|---|---|---|---|---|---|")
+          f"| ready req/s | ready p99 | ready p99, {READERS} reading status | RSS | RSS per check |")
+    print(("|---" if named else "") + "|---|---|---|---|---|---|---|---|---|---|---|")
     first_rss = {}
     for n in counts:
         for name, launcher in LAUNCHERS:
-            cpu, done, late, per_probe, body, load, rss = run(n, launcher)
+            cpu, done, late, per_probe, body, load, besieged, rss = run(n, launcher)
             base = first_rss.setdefault(name, (n, rss))
             per_check = f"{(rss - base[1]) * 1024 / (n - base[0]):.0f} KiB" if n > base[0] else ""
             rate = f"{load[0] / 1000:.1f} k | {load[1]:.2f} ms" if load else "| "
+            rate += f" | {besieged[1]:.2f} ms" if besieged else " | "
             print((f"| {name} " if named else "") + f"| {n} | {cpu:.2f} s | {done:.0f} ({n}) | {'n/a' if late is None else f'{late:.0f}'} "
                   f"| {per_probe * 1000:.0f} µs | {body / 1024:.1f} KiB | {rate} | {rss:.0f} MiB | {per_check} |", flush=True)
 

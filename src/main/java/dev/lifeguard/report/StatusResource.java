@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +13,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.lifeguard.config.Redaction;
 import dev.lifeguard.diagnose.Degraded;
@@ -42,6 +46,7 @@ import io.vertx.core.http.HttpServerRequest;
  * the wrapped command's secret-looking arguments masked; what the process wrote (its last lines, a thread dump) only to
  * a request {@link AdminAccess} admits, {@code null} for others.
  */
+@Singleton
 @Path("/lifeguard/status")
 public class StatusResource {
 
@@ -160,10 +165,16 @@ public class StatusResource {
     private final PodApi kubernetes;
     private final ReadinessGate readinessGate;
     private final PodEvents events;
+    private final ObjectMapper json;
+    private final SharedRender rendered = new SharedRender(FRESH_MILLIS);
+
+    static final long FRESH_MILLIS = 100;
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
-            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload, KeepAliveCheck keepAlive, PodApi kubernetes, ReadinessGate readinessGate, PodEvents events) {
+            LoadBalancerDrain drain, Pollers pollers, HaproxyPush push, Incidents incidents, GatewayDeadline gateway, OverloadWatch overload, KeepAliveCheck keepAlive, PodApi kubernetes, ReadinessGate readinessGate, PodEvents events,
+            ObjectMapper json) {
+        this.json = json;
         this.kubernetes = kubernetes;
         this.readinessGate = readinessGate;
         this.events = events;
@@ -182,10 +193,24 @@ public class StatusResource {
         this.version = version;
     }
 
+    /**
+     * The status as JSON, rendered at most once per {@value #FRESH_MILLIS} ms for each kind of access, whoever asks:
+     * with a thousand checks it is half a megabyte.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Status status(@Context HttpServerRequest request) {
+    public byte[] status(@Context HttpServerRequest request) {
         AdminAccess.Decision decision = access.decide(request);
+        return rendered.get(decision.code(), () -> {
+            try {
+                return json.writeValueAsBytes(status(decision));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot render the status", e);
+            }
+        });
+    }
+
+    private Status status(AdminAccess.Decision decision) {
         List<CheckView> all = watchers.all().stream().map(w -> CheckView.of(w.verdict())).toList();
         SupervisorStatus s = supervisor.status();
         SupervisorView child = !s.active() ? null
