@@ -42,4 +42,7 @@ public interface LifeguardConfig {
 
     /** Where Lifeguard runs in Kubernetes, and what it tells the API server. */
     KubernetesConfig kubernetes();
+
+    /** Lifeguard's own HTTP port: how long a client may take to send a request. */
+    HttpConfig http();
 }

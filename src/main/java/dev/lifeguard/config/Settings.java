@@ -47,7 +47,7 @@ public final class Settings {
             "lifeguard.haproxy.runtime-api", "lifeguard.haproxy.server", "lifeguard.haproxy.resync", "lifeguard.gateway.timeout",
             "lifeguard.gateway.warn-at", "lifeguard.gateway.keepalive", "lifeguard.degraded.weight", "lifeguard.degraded.latency-share",
             "lifeguard.incidents.file", "lifeguard.kubernetes.pod-name", "lifeguard.kubernetes.namespace", "lifeguard.kubernetes.pod-uid",
-            "lifeguard.kubernetes.readiness-gate", "lifeguard.kubernetes.events");
+            "lifeguard.kubernetes.readiness-gate", "lifeguard.kubernetes.events", "lifeguard.http.head-timeout");
 
     private static final String MASK = Redaction.MASK;
     private static final Pattern INDEXED_EXEC = Pattern.compile("exec\\[(\\d+|\\*)]");

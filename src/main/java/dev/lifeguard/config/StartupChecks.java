@@ -33,6 +33,7 @@ class StartupChecks {
             DegradedSpec.from(lifeguard);
             IncidentsSpec.from(lifeguard);
             KubernetesSpec.from(lifeguard);
+            HttpSpec.from(lifeguard);
         } catch (InvalidConfigException e) {
             throw new ConfigurationException("Invalid configuration: " + e.getMessage());
         }

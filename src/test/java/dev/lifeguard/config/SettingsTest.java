@@ -86,10 +86,10 @@ class SettingsTest {
     void anUnknownNameFarFromEveryKeyGetsTheFamiliesOfKeysEveryOneOfThem() {
         String warning = warnings(Map.of("LIFEGUARD_REQUIRE_HAPROXY", "1")).get(0);
         assertThat(warning, containsString("Lifeguard's variables start with LIFEGUARD_UPSTREAM_, LIFEGUARD_CHECKS_<NAME>_, LIFEGUARD_RESTART_, "
-                + "LIFEGUARD_PROCESS_, LIFEGUARD_ADMIN_, LIFEGUARD_AGENT_CHECK_, LIFEGUARD_DRAIN_, LIFEGUARD_HAPROXY_, LIFEGUARD_GATEWAY_, LIFEGUARD_DEGRADED_, LIFEGUARD_INCIDENTS_, LIFEGUARD_KUBERNETES_ (README, Configuration)"));
+                + "LIFEGUARD_PROCESS_, LIFEGUARD_ADMIN_, LIFEGUARD_AGENT_CHECK_, LIFEGUARD_DRAIN_, LIFEGUARD_HAPROXY_, LIFEGUARD_GATEWAY_, LIFEGUARD_DEGRADED_, LIFEGUARD_INCIDENTS_, LIFEGUARD_KUBERNETES_, LIFEGUARD_HTTP_ (README, Configuration)"));
         InvalidConfigException e = unknown("lifeguard.zzzzzz.qqqqqq", "1");
         assertThat(e.getMessage(), containsString("lifeguard.checks.<name>.*, lifeguard.restart.*, lifeguard.process.*, lifeguard.admin.*, "
-                + "lifeguard.agent-check.*, lifeguard.drain.*, lifeguard.haproxy.*, lifeguard.gateway.*, lifeguard.degraded.*, lifeguard.incidents.*, lifeguard.kubernetes.*"));
+                + "lifeguard.agent-check.*, lifeguard.drain.*, lifeguard.haproxy.*, lifeguard.gateway.*, lifeguard.degraded.*, lifeguard.incidents.*, lifeguard.kubernetes.*, lifeguard.http.*"));
     }
 
     @Test
