@@ -145,6 +145,10 @@ public final class WrappedAgent implements AutoCloseable {
         return stdout;
     }
 
+    public Path stderrFile() {
+        return stderr;
+    }
+
     public String stderr() throws IOException {
         return Files.readString(stderr);
     }
