@@ -175,6 +175,10 @@ final class HttpProbe implements Probe {
                 return;
             }
             phase = Phase.READING_BODY;
+            // Redirects are not followed (a loop would never end): one that is not accepted says where it leads.
+            String location = response.getHeader(HttpHeaders.LOCATION);
+            String redirect = statusAccepted || location == null ? ""
+                    : ", redirects to " + Printable.line(location.substring(0, Math.min(location.length(), EVIDENCE_BODY)));
             int limit = statusAccepted ? MAX_BODY : EVIDENCE_BODY;
             Buffer body = Buffer.buffer();
             response.handler(chunk -> {
@@ -185,18 +189,18 @@ final class HttpProbe implements Probe {
                 if (statusAccepted && contains(body)) {
                     finish(ProbeResult.ok("HTTP " + status + ", body contains '" + target.expectBody().get() + "'", elapsed(), clock.instant(), status));
                 } else if (body.length() >= limit) {
-                    judgeBody(status, statusAccepted, body, true);
+                    judgeBody(status, statusAccepted, redirect, body, true);
                 }
             });
-            response.endHandler(v -> judgeBody(status, statusAccepted, body, false));
+            response.endHandler(v -> judgeBody(status, statusAccepted, redirect, body, false));
         }
 
-        private void judgeBody(int status, boolean statusAccepted, Buffer body, boolean truncated) {
+        private void judgeBody(int status, boolean statusAccepted, String redirect, Buffer body, boolean truncated) {
             if (done()) {
                 return;
             }
             if (!statusAccepted) {
-                finish(ProbeResult.failed(Cause.BAD_STATUS, "HTTP " + status + " (expected " + target.expectStatus() + ")"
+                finish(ProbeResult.failed(Cause.BAD_STATUS, "HTTP " + status + " (expected " + target.expectStatus() + ")" + redirect
                         + snippet(body, truncated), elapsed(), clock.instant(), status));
             } else if (contains(body)) {
                 finish(ProbeResult.ok("HTTP " + status + ", body contains '" + target.expectBody().get() + "'", elapsed(), clock.instant(), status));

@@ -18,7 +18,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code java -cp target/test-classes dev.lifeguard.testing.TestUpstream PORT [--ignore-sigterm] [--report-sigterm] [--exit=CODE] [--hog]}.
  * {@code GET /health} answers 200 until told otherwise: {@code /crash?code=N} exits with N, {@code /deadlock} deadlocks
  * two threads and makes {@code /health} wait on them, {@code /work?ms=N} answers after N ms, {@code /slow?ms=N} makes {@code /health} answer after N ms, {@code /status?code=N} with status N, {@code /busy} makes {@code /health} spin, {@code /halfhang} makes every other {@code /health} wait forever, {@code /flood?lines=N}
- * writes N numbered lines to stdout and to stderr.
+ * writes N numbered lines to stdout and to stderr, {@code /threads?n=N} starts N threads that sleep for good.
  */
 public final class TestUpstream {
 
@@ -93,6 +93,22 @@ public final class TestUpstream {
         server.createContext("/busy", exchange -> {
             busy = true;
             respond(exchange, 200, "busy");
+        });
+        server.createContext("/threads", exchange -> {
+            // Threads that sleep for good: a process with thousands of them, for the supervisor to look at.
+            int threads = Integer.parseInt(query(exchange.getRequestURI(), "n", "1"));
+            for (int i = 0; i < threads; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        // ends with the process
+                    }
+                }, "sleeper-" + i);
+                t.setDaemon(true);
+                t.start();
+            }
+            respond(exchange, 200, "threads started: " + threads);
         });
         server.createContext("/burn", exchange -> {
             // Threads that spin for good, while the health page still answers: CPU load without a hang.

@@ -75,6 +75,19 @@ public final class WrappedAgent implements AutoCloseable {
 
     /** The same, with {@code env} added to Lifeguard's environment (e.g. {@code QUARKUS_*} variables). */
     public static WrappedAgent start(int port, Map<String, String> settings, List<String> command, Map<String, String> env) throws IOException {
+        return start(port, settings, command, env, false);
+    }
+
+    /**
+     * The same, with Lifeguard's stdout a pipe the test reads (or, as a stuck log collector, does not) through
+     * {@code process().getInputStream()}; {@link #stdout()} is then not available.
+     */
+    public static WrappedAgent startPiped(int port, Map<String, String> settings, List<String> command) throws IOException {
+        return start(port, settings, command, Map.of(), true);
+    }
+
+    private static WrappedAgent start(int port, Map<String, String> settings, List<String> command, Map<String, String> env, boolean piped)
+            throws IOException {
         List<String> props = new ArrayList<>(List.of("-Dquarkus.http.port=" + port));
         settings.forEach((k, v) -> props.add("-D" + k + "=" + v));
         ProcessBuilder pb = Agent.command(props, env);
@@ -83,9 +96,10 @@ public final class WrappedAgent implements AutoCloseable {
             pb.command().add("--");
             pb.command().addAll(command);
         }
-        Path out = Files.createTempFile("lifeguard-stdout", ".log");
+        Path out = piped ? null : Files.createTempFile("lifeguard-stdout", ".log");
         Path err = Files.createTempFile("lifeguard-stderr", ".log");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(new File("/dev/null"));
+        pb.redirectOutput(piped ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(out.toFile()))
+                .redirectError(err.toFile()).redirectInput(new File("/dev/null"));
         return new WrappedAgent(pb.start(), port, out, err);
     }
 
@@ -121,11 +135,18 @@ public final class WrappedAgent implements AutoCloseable {
     }
 
     public String stdout() throws IOException {
+        if (stdout == null) {
+            throw new IllegalStateException("stdout is piped: read process().getInputStream()");
+        }
         return Files.readString(stdout);
     }
 
     public Path stdoutFile() {
         return stdout;
+    }
+
+    public Path stderrFile() {
+        return stderr;
     }
 
     public String stderr() throws IOException {
@@ -150,7 +171,9 @@ public final class WrappedAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Files.deleteIfExists(stdout);
+        if (stdout != null) {
+            Files.deleteIfExists(stdout);
+        }
         Files.deleteIfExists(stderr);
     }
 }
