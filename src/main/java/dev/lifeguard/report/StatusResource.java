@@ -166,9 +166,7 @@ public class StatusResource {
     private final ReadinessGate readinessGate;
     private final PodEvents events;
     private final ObjectMapper json;
-    private final SharedRender rendered = new SharedRender(FRESH_MILLIS);
-
-    static final long FRESH_MILLIS = 100;
+    private final SharedRender rendered = new SharedRender();
 
     StatusResource(Watchers watchers, Supervisor supervisor, AdminAccess access, Clock clock,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version, AgentCheckServer agentCheck,
@@ -193,10 +191,7 @@ public class StatusResource {
         this.version = version;
     }
 
-    /**
-     * The status as JSON, rendered at most once per {@value #FRESH_MILLIS} ms for each kind of access, whoever asks:
-     * with a thousand checks it is half a megabyte.
-     */
+    /** The status as JSON; readers who come together share a render (with a thousand checks it is half a megabyte). */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public byte[] status(@Context HttpServerRequest request) {
