@@ -1,7 +1,5 @@
 package dev.lifeguard.supervise;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.time.Clock;
@@ -50,8 +48,8 @@ final class Wrapping {
     private final CompletableFuture<Integer> endedForGood;
     /** Told after every start: a drained restart is over. */
     private final Consumer<ChildProcess> started;
-    private final WritableByteChannel stdout = new FileOutputStream(FileDescriptor.out).getChannel();
-    private final WritableByteChannel stderr = new FileOutputStream(FileDescriptor.err).getChannel();
+    private final WritableByteChannel stdout = new SharedStream(System.out);
+    private final WritableByteChannel stderr = new SharedStream(System.err);
     private final OomCounter oom = OomCounter.detect();
     private volatile ChildProcess child;
     private volatile ChildExit lastExit;
