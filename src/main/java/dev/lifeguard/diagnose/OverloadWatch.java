@@ -145,7 +145,8 @@ public class OverloadWatch implements WatchListener {
         Cgroups.of(process, "cpu").flatMap(this::throttleSign).ifPresent(signs::add);
         Cgroups.of(process, "memory").flatMap(OverloadWatch::memorySign).ifPresent(signs::add);
         if (process > 0) {
-            ProcSnapshot.of(process).flatMap(OverloadWatch::filesSign).ifPresent(signs::add);
+            // Not a whole ProcSnapshot: that reads a file per thread, thousands every look for some services.
+            ProcSnapshot.openFiles(process).flatMap(OverloadWatch::filesSign).ifPresent(signs::add);
         }
         judge(signs);
     }
@@ -251,11 +252,11 @@ public class OverloadWatch implements WatchListener {
                         Math.round(share * 100), used >> 20, limit.getAsLong() >> 20, memory.path().getFileName()));
     }
 
-    static Optional<String> filesSign(ProcSnapshot p) {
-        if (p.openFiles() < 0 || p.maxOpenFiles() <= 0 || p.openFiles() < NEAR_LIMIT * p.maxOpenFiles()) {
+    static Optional<String> filesSign(ProcSnapshot.OpenFiles p) {
+        if (p.max() <= 0 || p.open() < NEAR_LIMIT * p.max()) {
             return Optional.empty();
         }
-        return Optional.of("process " + p.pid() + " has " + p.openFiles() + " files open of its limit of " + p.maxOpenFiles()
+        return Optional.of("process " + p.pid() + " has " + p.open() + " files open of its limit of " + p.max()
                 + " (ulimit -n): new connections fail next");
     }
 }

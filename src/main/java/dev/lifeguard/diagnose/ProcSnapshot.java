@@ -46,6 +46,17 @@ public record ProcSnapshot(long pid, char state, long cpuNanos, int threads, int
         }
     }
 
+    /** A process's open files and their limit ({@code ulimit -n}). Immutable. */
+    public record OpenFiles(long pid, int open, long max) {
+    }
+
+    /** Only the open files and their limit: two small reads, where {@link #of} reads a file for every thread as well. */
+    public static Optional<OpenFiles> openFiles(long pid) {
+        Path dir = Path.of("/proc", Long.toString(pid));
+        int open = openFiles(dir);
+        return open < 0 ? Optional.empty() : Optional.of(new OpenFiles(pid, open, maxOpenFiles(dir)));
+    }
+
     public static Optional<ProcSnapshot> of(long pid) {
         Path dir = Path.of("/proc", Long.toString(pid));
         try {
