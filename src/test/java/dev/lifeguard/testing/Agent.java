@@ -77,7 +77,7 @@ public final class Agent {
     }
 
     /** The JDK running this test: two levels above its {@code bin/java}. */
-    private static Path javaHome() {
+    public static Path javaHome() {
         return ProcessHandle.current().info().command()
                 .map(java -> Path.of(java).toAbsolutePath().getParent().getParent())
                 .orElseGet(() -> Path.of(System.getProperty("java.home")));
