@@ -176,32 +176,6 @@ class CheckWatcherTest {
     }
 
     @Test
-    void theSecondRoundsOfManyChecksAreSpreadOverTheIntervalNotAllAtOnce() {
-        CheckSpec spec = new CheckSpec("c", SPEC.target(), Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(50), 1, 1,
-                Duration.ZERO, false);
-        List<Long> second = new CopyOnWriteArrayList<>();
-        List<CheckWatcher> watchers = new java.util.ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            AtomicInteger calls = new AtomicInteger();
-            CheckWatcher watcher = new CheckWatcher(spec, () -> {
-                if (calls.incrementAndGet() == 2) {
-                    second.add(System.nanoTime());
-                }
-                return Future.succeededFuture(ProbeResult.ok("answered", Duration.ZERO, Clock.systemUTC().instant(), 200));
-            }, vertx, Clock.systemUTC(), new WatchListener() {
-            }, new TransitionLog(10), new CheckWatcher.Owner() {
-        });
-            watchers.add(watcher);
-        }
-        watchers.forEach(CheckWatcher::start);
-        await().atMost(Duration.ofSeconds(10)).until(() -> second.size() == 20);
-        long spread = Duration.ofNanos(second.stream().mapToLong(Long::longValue).max().orElseThrow()
-                - second.stream().mapToLong(Long::longValue).min().orElseThrow()).toMillis();
-        assertThat("ms between the first and the last second probe of 20 checks at 1 s", spread, greaterThanOrEqualTo(300L));
-        watchers.forEach(CheckWatcher::stop);
-    }
-
-    @Test
     void roundsThatStartLateBecauseTheEventLoopIsBusyAreCounted() {
         AtomicReference<CheckWatcher> self = new AtomicReference<>();
         AtomicInteger calls = new AtomicInteger();
