@@ -69,10 +69,10 @@ public final class Sockets {
             return Set.of();
         }
         Set<Long> serving = new HashSet<>();
-        for (String table : List.of("tcp", "tcp6")) {
+        for (Path table : tables(process.pid())) {
             // Lifeguard's own sockets before and after the table: a probe that connects meanwhile is still ours.
             Set<Long> mine = socketInodes(ProcessHandle.current().pid());
-            List<String[]> rows = rows(process.pid(), table);
+            List<String[]> rows = rows(table);
             mine.addAll(socketInodes(ProcessHandle.current().pid()));
             Set<String> ourEnds = new HashSet<>();
             for (String[] f : rows) {
@@ -111,8 +111,8 @@ public final class Sockets {
     private static Set<Long> inState(ProcessHandle process, int port, Set<String> states) {
         Set<Long> owned = owned(process);
         Set<Long> found = new HashSet<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            for (String[] f : rows(process.pid(), table)) {
+        for (Path table : tables(process.pid())) {
+            for (String[] f : rows(table)) {
                 long inode = Long.parseLong(f[9]);
                 if (states.contains(f[3]) && localPort(f[1]) == port && owned.contains(inode)) {
                     found.add(inode);
@@ -124,10 +124,14 @@ public final class Sockets {
 
     /** Where {@code process} and its descendants listen for TCP connections; empty when {@code /proc} cannot be read. */
     public static List<Listener> listening(ProcessHandle process) {
-        Set<Long> owned = owned(process);
+        return listening(owned(process), tables(process.pid()));
+    }
+
+    /** The sockets among {@code owned} (inodes) that listen, from the socket tables {@code tables}. */
+    static List<Listener> listening(Set<Long> owned, List<Path> tables) {
         List<Listener> listening = new ArrayList<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            for (String[] f : rows(process.pid(), table)) {
+        for (Path table : tables) {
+            for (String[] f : rows(table)) {
                 if (f[3].equals(LISTEN) && owned.contains(Long.parseLong(f[9]))) {
                     listening.add(new Listener(address(f[1]), localPort(f[1])));
                 }
@@ -162,9 +166,15 @@ public final class Sockets {
         return owned;
     }
 
-    /** The rows of {@code /proc/<pid>/net/<table>} as fields: 1 local, 2 remote, 3 state, 9 inode. */
-    private static List<String[]> rows(long pid, String table) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "net", table))) {
+    /** The TCP socket tables of the network namespace {@code pid} is in: IPv4, then IPv6. */
+    private static List<Path> tables(long pid) {
+        Path net = Path.of("/proc", Long.toString(pid), "net");
+        return List.of(net.resolve("tcp"), net.resolve("tcp6"));
+    }
+
+    /** The rows of a socket table such as {@code /proc/<pid>/net/tcp} as fields: 1 local, 2 remote, 3 state, 9 inode. */
+    private static List<String[]> rows(Path table) {
+        try (Stream<String> lines = Files.lines(table)) {
             return lines.skip(1).map(line -> line.strip().split("\\s+")).filter(f -> f.length > 9).toList();
         } catch (IOException | RuntimeException e) {
             // The process ended, or the table is not there (no IPv6).
