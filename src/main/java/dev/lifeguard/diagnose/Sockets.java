@@ -1,8 +1,10 @@
 package dev.lifeguard.diagnose;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -72,18 +75,26 @@ public final class Sockets {
         for (Path table : tables(process.pid())) {
             // Lifeguard's own sockets before and after the table: a probe that connects meanwhile is still ours.
             Set<Long> mine = socketInodes(ProcessHandle.current().pid());
-            List<String[]> rows = rows(table);
+            // Only the rows of this port's connections are kept, from both ends: the table may hold a host's worth.
+            List<String[]> candidates = new ArrayList<>();
+            List<String[]> clients = new ArrayList<>();
+            scan(table, f -> {
+                if (f[3].equals(ESTABLISHED) && localPort(f[1]) == port && owned.contains(Long.parseLong(f[9]))) {
+                    candidates.add(f);
+                } else if (localPort(f[2]) == port) {
+                    clients.add(f);
+                }
+            });
             mine.addAll(socketInodes(ProcessHandle.current().pid()));
             Set<String> ourEnds = new HashSet<>();
-            for (String[] f : rows) {
+            for (String[] f : clients) {
                 if (mine.contains(Long.parseLong(f[9]))) {
                     ourEnds.add(f[1]);
                 }
             }
-            for (String[] f : rows) {
-                long inode = Long.parseLong(f[9]);
-                if (f[3].equals(ESTABLISHED) && localPort(f[1]) == port && owned.contains(inode) && !ourEnds.contains(f[2])) {
-                    serving.add(inode);
+            for (String[] f : candidates) {
+                if (!ourEnds.contains(f[2])) {
+                    serving.add(Long.parseLong(f[9]));
                 }
             }
         }
@@ -112,12 +123,12 @@ public final class Sockets {
         Set<Long> owned = owned(process);
         Set<Long> found = new HashSet<>();
         for (Path table : tables(process.pid())) {
-            for (String[] f : rows(table)) {
+            scan(table, f -> {
                 long inode = Long.parseLong(f[9]);
                 if (states.contains(f[3]) && localPort(f[1]) == port && owned.contains(inode)) {
                     found.add(inode);
                 }
-            }
+            });
         }
         return found;
     }
@@ -131,11 +142,11 @@ public final class Sockets {
     static List<Listener> listening(Set<Long> owned, List<Path> tables) {
         List<Listener> listening = new ArrayList<>();
         for (Path table : tables) {
-            for (String[] f : rows(table)) {
+            scan(table, f -> {
                 if (f[3].equals(LISTEN) && owned.contains(Long.parseLong(f[9]))) {
                     listening.add(new Listener(address(f[1]), localPort(f[1])));
                 }
-            }
+            });
         }
         return listening;
     }
@@ -172,13 +183,22 @@ public final class Sockets {
         return List.of(net.resolve("tcp"), net.resolve("tcp6"));
     }
 
-    /** The rows of a socket table such as {@code /proc/<pid>/net/tcp} as fields: 1 local, 2 remote, 3 state, 9 inode. */
-    private static List<String[]> rows(Path table) {
-        try (Stream<String> lines = Files.lines(table)) {
-            return lines.skip(1).map(line -> line.strip().split("\\s+")).filter(f -> f.length > 9).toList();
+    /**
+     * Hands each row of a socket table such as {@code /proc/<pid>/net/tcp} to {@code row} as fields (1 local, 2 remote,
+     * 3 state, 9 inode), one at a time: a busy host's table has tens of thousands of rows, more than the heap holds at
+     * once. Nothing when it cannot be read.
+     */
+    private static void scan(Path table, Consumer<String[]> row) {
+        try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+            lines.readLine(); // the header
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 9) {
+                    row.accept(f);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // The process ended, or the table is not there (no IPv6).
-            return List.of();
         }
     }
 
