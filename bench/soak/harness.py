@@ -283,6 +283,7 @@ def report(a):
         v0, v1, s, verdict, tol = j
         p(f"| {label}{note} | {fmt(v0, unit)} | {fmt(v1, unit)} | {s:+,.2f} {unit} | ± {fmt(tol, unit)} | {verdict} |")
     lines_verdict(rows, warm, p)
+    restarts_verdict(rows, warm, p)
     last = rows[-1]
     p("")
     p(f"Restarts: {last['restarts']:.0f} in {fmt_t(span)}. Load balancer polls of `/q/health/ready`: "
@@ -330,6 +331,20 @@ def lines_verdict(rows, warm, p):
     steady = abs(r2 - r1) <= 0.3 * max(r1, 1)
     p(f"| log lines, per restart (first half / second half after warm-up) | {a['log_lines']:,.0f} ({r1:.1f}) "
       f"| {c['log_lines']:,.0f} ({r2:.1f}) | {s:+,.0f} | ± 30 % per restart | {'steady' if steady else 'CHANGING'} |")
+
+
+def restarts_verdict(rows, warm, p):
+    """The service dies every few seconds: a supervisor that stops restarting it (wedged, or its budget spent) shows
+    as restarts per minute falling to nothing."""
+    kept = [r for r in rows if r["t"] >= warm]
+    if len(kept) < 3:
+        return
+    a, b, c = kept[0], kept[len(kept) // 2], kept[-1]
+    rate = lambda x, y: (y["restarts"] - x["restarts"]) * 60 / max(1, y["t"] - x["t"])
+    r1, r2 = rate(a, b), rate(b, c)
+    ok = r2 >= 0.5 * r1 and r2 > 0
+    p(f"| restarts per minute (first half / second half after warm-up) | {r1:.1f} | {r2:.1f} | | ± 50 % "
+      f"| {'steady' if ok else 'STALLED'} |")
 
 
 def per_minute(rows):
