@@ -220,11 +220,18 @@ def judge(rows, col, scale, tol_abs, tol_rel, start):
     first = [r[col] * scale for r in kept if r["t"] < start + 60] or [kept[0][col] * scale]
     last = [r[col] * scale for r in kept if r["t"] > kept[-1]["t"] - 60] or [kept[-1][col] * scale]
     v0, v1 = statistics.median(first), statistics.median(last)
+    span = kept[-1]["t"] - kept[0]["t"]
     s = slope([(r["t"], r[col] * scale) for r in kept]) * 3600
-    change = s * (kept[-1]["t"] - kept[0]["t"]) / 3600
+    # The second half alone tells a step or a filling buffer (then flat) from a trend that goes on.
+    s2 = slope([(r["t"], r[col] * scale) for r in kept[len(kept) // 2:]]) * 3600
     tol = max(tol_abs, tol_rel * abs(v0))
-    verdict = "flat" if abs(change) <= tol else ("GROWING" if change > 0 else "falling")
-    return v0, v1, s, verdict, tol
+    if abs(s * span / 3600) <= tol:
+        verdict = "flat"
+    elif abs(s2 * span / 3600) <= tol:
+        verdict = "rose, then flat" if s > 0 else "fell, then flat"
+    else:
+        verdict = "GROWING" if s2 > 0 else "falling"
+    return v0, v1, s, s2, verdict, tol
 
 
 def fmt(v, unit):
@@ -262,10 +269,12 @@ def report(a):
     # The restart history is bounded by count: the status grows until it is full, so it is judged from then on.
     full = next((r["t"] for r in rows if r["restarts"] >= a.history), None)
     p(f"Judged from the end of the warm-up ({fmt_t(warm)}) to the end: the value after warm-up and at the end are "
-      "medians of a minute's samples; the slope is a least-squares fit; flat when the fitted line moves less than the "
-      "tolerance over that span.")
+      "medians of a minute's samples; the slope is a least-squares fit (in brackets: over the second half only); flat "
+      "when the fitted line moves less than the tolerance over that span; \"rose, then flat\" when it does but the "
+      "second half's slope, over the same span, would not (a step, or a buffer filling up to its bound); GROWING when "
+      "the second half still climbs.")
     p("")
-    p("| metric | after warm-up | at the end | slope per hour | tolerance | |")
+    p("| metric | after warm-up | at the end | slope per hour (second half) | tolerance | |")
     p("|---|---|---|---|---|---|")
     for label, col, scale, unit, ta, tr in METRICS:
         start = warm
@@ -280,8 +289,9 @@ def report(a):
         if j is None:
             p(f"| {label}{note} | | | | | too few samples |")
             continue
-        v0, v1, s, verdict, tol = j
-        p(f"| {label}{note} | {fmt(v0, unit)} | {fmt(v1, unit)} | {s:+,.2f} {unit} | ± {fmt(tol, unit)} | {verdict} |")
+        v0, v1, s, s2, verdict, tol = j
+        p(f"| {label}{note} | {fmt(v0, unit)} | {fmt(v1, unit)} | {s:+,.2f} {unit} ({s2:+,.2f}) | ± {fmt(tol, unit)} "
+          f"| {verdict} |")
     lines_verdict(rows, warm, p)
     restarts_verdict(rows, warm, p)
     last = rows[-1]
