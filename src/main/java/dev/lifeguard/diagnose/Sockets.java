@@ -1,8 +1,10 @@
 package dev.lifeguard.diagnose;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -69,21 +72,29 @@ public final class Sockets {
             return Set.of();
         }
         Set<Long> serving = new HashSet<>();
-        for (String table : List.of("tcp", "tcp6")) {
+        for (Path table : tables(process.pid())) {
             // Lifeguard's own sockets before and after the table: a probe that connects meanwhile is still ours.
             Set<Long> mine = socketInodes(ProcessHandle.current().pid());
-            List<String[]> rows = rows(process.pid(), table);
+            // Only the rows of this port's connections are kept, from both ends: the table may hold a host's worth.
+            List<String[]> candidates = new ArrayList<>();
+            List<String[]> clients = new ArrayList<>();
+            scan(table, f -> {
+                if (f[3].equals(ESTABLISHED) && localPort(f[1]) == port && owned.contains(Long.parseLong(f[9]))) {
+                    candidates.add(f);
+                } else if (localPort(f[2]) == port) {
+                    clients.add(f);
+                }
+            });
             mine.addAll(socketInodes(ProcessHandle.current().pid()));
             Set<String> ourEnds = new HashSet<>();
-            for (String[] f : rows) {
+            for (String[] f : clients) {
                 if (mine.contains(Long.parseLong(f[9]))) {
                     ourEnds.add(f[1]);
                 }
             }
-            for (String[] f : rows) {
-                long inode = Long.parseLong(f[9]);
-                if (f[3].equals(ESTABLISHED) && localPort(f[1]) == port && owned.contains(inode) && !ourEnds.contains(f[2])) {
-                    serving.add(inode);
+            for (String[] f : candidates) {
+                if (!ourEnds.contains(f[2])) {
+                    serving.add(Long.parseLong(f[9]));
                 }
             }
         }
@@ -111,27 +122,31 @@ public final class Sockets {
     private static Set<Long> inState(ProcessHandle process, int port, Set<String> states) {
         Set<Long> owned = owned(process);
         Set<Long> found = new HashSet<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            for (String[] f : rows(process.pid(), table)) {
+        for (Path table : tables(process.pid())) {
+            scan(table, f -> {
                 long inode = Long.parseLong(f[9]);
                 if (states.contains(f[3]) && localPort(f[1]) == port && owned.contains(inode)) {
                     found.add(inode);
                 }
-            }
+            });
         }
         return found;
     }
 
     /** Where {@code process} and its descendants listen for TCP connections; empty when {@code /proc} cannot be read. */
     public static List<Listener> listening(ProcessHandle process) {
-        Set<Long> owned = owned(process);
+        return listening(owned(process), tables(process.pid()));
+    }
+
+    /** The sockets among {@code owned} (inodes) that listen, from the socket tables {@code tables}. */
+    static List<Listener> listening(Set<Long> owned, List<Path> tables) {
         List<Listener> listening = new ArrayList<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            for (String[] f : rows(process.pid(), table)) {
+        for (Path table : tables) {
+            scan(table, f -> {
                 if (f[3].equals(LISTEN) && owned.contains(Long.parseLong(f[9]))) {
                     listening.add(new Listener(address(f[1]), localPort(f[1])));
                 }
-            }
+            });
         }
         return listening;
     }
@@ -162,13 +177,28 @@ public final class Sockets {
         return owned;
     }
 
-    /** The rows of {@code /proc/<pid>/net/<table>} as fields: 1 local, 2 remote, 3 state, 9 inode. */
-    private static List<String[]> rows(long pid, String table) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc", Long.toString(pid), "net", table))) {
-            return lines.skip(1).map(line -> line.strip().split("\\s+")).filter(f -> f.length > 9).toList();
+    /** The TCP socket tables of the network namespace {@code pid} is in: IPv4, then IPv6. */
+    private static List<Path> tables(long pid) {
+        Path net = Path.of("/proc", Long.toString(pid), "net");
+        return List.of(net.resolve("tcp"), net.resolve("tcp6"));
+    }
+
+    /**
+     * Hands each row of a socket table such as {@code /proc/<pid>/net/tcp} to {@code row} as fields (1 local, 2 remote,
+     * 3 state, 9 inode), one at a time: a busy host's table has tens of thousands of rows, more than the heap holds at
+     * once. Nothing when it cannot be read.
+     */
+    private static void scan(Path table, Consumer<String[]> row) {
+        try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+            lines.readLine(); // the header
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length > 9) {
+                    row.accept(f);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             // The process ended, or the table is not there (no IPv6).
-            return List.of();
         }
     }
 
