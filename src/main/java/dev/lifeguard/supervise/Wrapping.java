@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -22,6 +24,7 @@ import dev.lifeguard.config.SupervisionSpec;
 import dev.lifeguard.probe.Cause;
 import dev.lifeguard.watch.CheckWatcher;
 import dev.lifeguard.watch.SupervisionEvent;
+import io.vertx.core.Future;
 import io.quarkus.runtime.Quarkus;
 
 /**
@@ -131,6 +134,17 @@ final class Wrapping {
         c.onExit().thenRun(() -> thread.execute("exited", () -> exited(c)));
     }
 
+    /** Bounded: an event loop held up elsewhere delays the restart's record by at most this, never the restart. */
+    private static void awaitApplied(Future<Void> applied) {
+        try {
+            applied.toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debugf("The exit reached the upstream's verdict late: %s", e);
+        }
+    }
+
     private void exited(ChildProcess c) {
         if (c != child) {
             // Only the current child's exit decides anything; an older one's was decided when it was replaced.
@@ -141,7 +155,8 @@ final class Wrapping {
         if (!loop.shuttingDown()) {
             // Not ready first: the output can wait a moment, traffic cannot.
             ChildExit first = c.exit(at, oomKills, false);
-            upstream.fail(SupervisionEvent.of(first.cause(), first.describe(), at));
+            // Waited for: the incident this opens must be there for the restart below to join it.
+            awaitApplied(upstream.fail(SupervisionEvent.of(first.cause(), first.describe(), at)));
         }
         // What it left running holds its output open and would keep the port: end it before anything else.
         List<String> leftovers = c.endLeftovers(spec.grace());

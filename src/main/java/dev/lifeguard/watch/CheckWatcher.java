@@ -18,6 +18,7 @@ import dev.lifeguard.probe.Probe;
 import dev.lifeguard.probe.ProbeResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 
@@ -119,10 +120,16 @@ public final class CheckWatcher {
 
     /**
      * Records what the supervisor knows for certain (the process died): the check becomes not ready at once, without
-     * waiting for the failure threshold. Not a probe. Safe from any thread.
+     * waiting for the failure threshold. Not a probe. Safe from any thread; the future completes once the verdict,
+     * and what load balancers and incidents are told, have followed.
      */
-    public void fail(SupervisionEvent event) {
-        context.runOnContext(v -> update(Hysteresis.failNow(verdict.get(), null, event), event.at()));
+    public Future<Void> fail(SupervisionEvent event) {
+        Promise<Void> applied = Promise.promise();
+        context.runOnContext(v -> {
+            update(Hysteresis.failNow(verdict.get(), null, event), event.at());
+            applied.complete();
+        });
+        return applied.future();
     }
 
     /**
