@@ -111,10 +111,14 @@ class KubernetesIT {
             List<String> kubelets = List.of("PodScheduled", "ContainersReady", "Ready");
             long child = agent.childPid();
             ProcessHandle.of(child).orElseThrow().destroyForcibly();
-            await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("False"));
-            PodCondition down = condition(GATE).get();
-            assertEquals("Killed", down.getReason());
-            assertThat(down.getMessage(), containsString("killed by SIGKILL"));
+            // A probe may see the connection close before the supervisor reaps the child: the gate then says
+            // ConnectionClosed for a moment, and Killed once the exit is known.
+            await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {
+                PodCondition down = condition(GATE).orElseThrow();
+                assertEquals("False", down.getStatus());
+                assertEquals("Killed", down.getReason());
+                assertThat(down.getMessage(), containsString("killed by SIGKILL"));
+            });
             // Ready again once the new child answers; the kubelet's conditions are as they were, in their places.
             await().atMost(WAIT).ignoreExceptions().until(() -> condition(GATE).orElseThrow().getStatus().equals("True"));
             Pod pod = client.pods().inNamespace(NAMESPACE).withName(POD).get();
